@@ -1,0 +1,358 @@
+package dev.sente.server;
+
+import dev.sente.core.Packer;
+import dev.sente.core.Protocol;
+import dev.sente.core.json.JsonPacker;
+import dev.sente.core.time.Scheduler;
+import dev.sente.server.internal.Engine;
+import dev.sente.server.spi.SenteEndpoint;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Sente server: bidirectional, asynchronous messaging with browsers and other clients over
+ * WebSockets, with Ajax long-polling as the fallback. Speaks Sente's wire protocol, so real Sente
+ * clients connect too. It never sees a web server: an adapter ({@code sente-jetty}, ...) passes the
+ * requests for one path to {@link #endpoint()}.
+ *
+ * <pre>{@code
+ * SenteServer sente = SenteServer.builder()
+ *     .userId(request -> request.sessionAttribute("uid"))
+ *     .build();
+ * sente.on("chat/send", msg -> msg.reply(store.save(msg.data(ChatLine.class))));
+ * sente.onConnectedUsersChange(change -> log.info("online: {}", change.after().any()));
+ * sente.send("alice", "chat/line", line);   // every tab and device of alice, on any transport
+ * sente.broadcast("chat/line", line);
+ * SenteJetty.serve(sente, 8080);
+ * }</pre>
+ *
+ * <p>Pushes go to a user id, never to one connection: each reaches every connection of that user.
+ * They wait in a short batching window per transport and go out as one frame. All methods are
+ * thread-safe, never block and never throw for runtime conditions (a user without connections, a
+ * closed socket).
+ */
+public interface SenteServer extends AutoCloseable {
+
+  /** The user id of every anonymous client; send to it to reach them all. */
+  String ANONYMOUS_USER = Protocol.NIL_UID;
+
+  /** A builder with the documented defaults. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Registers the handler of one event id, replacing an earlier one; returns this server. */
+  SenteServer on(String eventId, EventHandler handler);
+
+  /**
+   * Registers the catch-all: it gets every event that has no handler of its own id, the {@code
+   * chsk/*} notifications included. Returns this server.
+   */
+  SenteServer onAny(EventHandler handler);
+
+  /**
+   * Listens for changes of the connected users; the listener runs off the I/O threads, one change
+   * at a time, in order. Returns a handle that removes it.
+   */
+  AutoCloseable onConnectedUsersChange(Consumer<ConnectedUsersChange> listener);
+
+  /**
+   * Pushes an event to every connection of a user, after the batching window. Returns true when the
+   * user had at least one client at the time of the send. The event id must not be in the reserved
+   * {@code chsk} namespace.
+   */
+  boolean send(String userId, String eventId, Object data);
+
+  /** Like {@link #send(String, String, Object)}; with {@code flush} the batch goes out now. */
+  boolean send(String userId, String eventId, Object data, boolean flush);
+
+  /** Pushes an event to every connected user, anonymous ones included. Returns how many users. */
+  int broadcast(String eventId, Object data);
+
+  /**
+   * Closes every connection of a user (Sente's {@code [:chsk/close]}); its clients reconnect by
+   * themselves. Returns how many connections were closed.
+   */
+  int disconnect(String userId);
+
+  /** The connected users now. */
+  ConnectedUsers connectedUsers();
+
+  /** The entry point for adapters. */
+  SenteEndpoint endpoint();
+
+  /** The configuration. */
+  SenteConfig config();
+
+  /** The built-in CSRF token source, when {@link Builder#csrf()} turned it on. */
+  default Optional<CsrfTokens> csrfTokens() {
+    return config().csrfTokens();
+  }
+
+  /** Closes every connection, cancels every timer, ends the threads it started. Idempotent. */
+  @Override
+  void close();
+
+  /** Builds a {@link SenteServer}; every option has a documented default. */
+  final class Builder {
+    /** Default endpoint path. */
+    public static final String DEFAULT_PATH = "/chsk";
+
+    /** Default server keep-alive: an idle WebSocket is pinged after this (checked every half). */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(25);
+
+    /** Default ping timeout: a pinged WebSocket silent this long is closed. */
+    public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Default long-poll timeout, also the Ajax reply timeout; must stay under 60 s. */
+    public static final Duration DEFAULT_LONG_POLL_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Default WebSocket batching window. */
+    public static final Duration DEFAULT_WEBSOCKET_BATCH = Duration.ofMillis(30);
+
+    /** Default Ajax batching window. */
+    public static final Duration DEFAULT_AJAX_BATCH = Duration.ofMillis(100);
+
+    /** Default reconnect grace for WebSocket clients. */
+    public static final Duration DEFAULT_WEBSOCKET_GRACE = Duration.ofMillis(2500);
+
+    /** Default reconnect grace for Ajax clients. */
+    public static final Duration DEFAULT_AJAX_GRACE = Duration.ofMillis(5000);
+
+    /** Default largest WebSocket message or POST body: 1 MiB. */
+    public static final long DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+
+    /** Default outbound frames queued per WebSocket before it is closed as a slow consumer. */
+    public static final int DEFAULT_MAX_QUEUED_FRAMES = 1024;
+
+    /** Default events kept per client between polls or across a reconnect. */
+    public static final int DEFAULT_MAX_PENDING_EVENTS = 1000;
+
+    /** The client's HTTP timeout for polls; the long-poll timeout must stay below it. */
+    public static final Duration CLIENT_AJAX_TIMEOUT = Duration.ofSeconds(60);
+
+    private String path = DEFAULT_PATH;
+    private Packer packer;
+    private UserIdResolver userIdResolver = request -> Optional.empty();
+    private Function<SenteRequest, Object> handshakeData = request -> null;
+    private CsrfTokenSource csrf;
+    private CsrfTokens csrfTokens;
+    private OriginPolicy originPolicy = new OriginPolicy.SameOrigin();
+    private Function<SenteRequest, Optional<Rejection>> rejectWhen = request -> Optional.empty();
+    private Predicate<SenteRequest> authorize = request -> true;
+    private Duration keepAlive = DEFAULT_KEEP_ALIVE;
+    private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+    private Duration longPollTimeout = DEFAULT_LONG_POLL_TIMEOUT;
+    private Duration webSocketBatch = DEFAULT_WEBSOCKET_BATCH;
+    private Duration ajaxBatch = DEFAULT_AJAX_BATCH;
+    private Duration webSocketGrace = DEFAULT_WEBSOCKET_GRACE;
+    private Duration ajaxGrace = DEFAULT_AJAX_GRACE;
+    private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
+    private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
+    private Scheduler scheduler;
+    private Executor handlerExecutor;
+    private ErrorHandler errorHandler =
+        (error, message) ->
+            LoggerFactory.getLogger(SenteServer.class)
+                .error(
+                    "Handler failed{}",
+                    message.map(m -> " on " + m.id() + " from client " + m.clientId()).orElse(""),
+                    error);
+
+    Builder() {}
+
+    /** The endpoint path; default {@value #DEFAULT_PATH}. */
+    public Builder path(String path) {
+      Objects.requireNonNull(path, "path");
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("path must start with /: " + path);
+      }
+      this.path = path;
+      return this;
+    }
+
+    /** The packer; default JSON ({@code JsonPacker}). */
+    public Builder packer(Packer packer) {
+      this.packer = Objects.requireNonNull(packer, "packer");
+      return this;
+    }
+
+    /** Finds the user id of a request; default: every client is anonymous. */
+    public Builder userId(UserIdResolver resolver) {
+      this.userIdResolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** Data appended to every handshake (third element); default none. */
+    public Builder handshakeData(Function<SenteRequest, Object> handshakeData) {
+      this.handshakeData = Objects.requireNonNull(handshakeData, "handshakeData");
+      return this;
+    }
+
+    /** Turns the CSRF check on with the built-in token source, {@link CsrfTokens}. */
+    public Builder csrf() {
+      return csrf(CsrfTokens.create());
+    }
+
+    /** Turns the CSRF check on with the given token source; default off (origin check only). */
+    public Builder csrf(CsrfTokenSource source) {
+      this.csrf = Objects.requireNonNull(source, "source");
+      this.csrfTokens = source instanceof CsrfTokens tokens ? tokens : null;
+      return this;
+    }
+
+    /** Only these origins may connect (exact match); default: the server's own origin only. */
+    public Builder allowedOrigins(String... origins) {
+      this.originPolicy = new OriginPolicy.AllowList(Set.copyOf(Arrays.asList(origins)));
+      return this;
+    }
+
+    /** Any origin may connect, and requests without one; for APIs used by non-browser clients. */
+    public Builder allowAnyOrigin() {
+      this.originPolicy = new OriginPolicy.Any();
+      return this;
+    }
+
+    /** The custom reject hook, run before every other check; empty lets the request through. */
+    public Builder rejectWhen(Function<SenteRequest, Optional<Rejection>> rejectWhen) {
+      this.rejectWhen = Objects.requireNonNull(rejectWhen, "rejectWhen");
+      return this;
+    }
+
+    /** The authorization hook, run after the CSRF and origin checks; false answers 401. */
+    public Builder authorize(Predicate<SenteRequest> authorize) {
+      this.authorize = Objects.requireNonNull(authorize, "authorize");
+      return this;
+    }
+
+    /** Server keep-alive; default 25 s. */
+    public Builder keepAlive(Duration keepAlive) {
+      this.keepAlive = positive(keepAlive, "keepAlive");
+      return this;
+    }
+
+    /** Ping timeout; default 10 s. */
+    public Builder pingTimeout(Duration pingTimeout) {
+      this.pingTimeout = positive(pingTimeout, "pingTimeout");
+      return this;
+    }
+
+    /** Long-poll and Ajax reply timeout; default 20 s; must be under 60 s. */
+    public Builder longPollTimeout(Duration longPollTimeout) {
+      this.longPollTimeout = positive(longPollTimeout, "longPollTimeout");
+      return this;
+    }
+
+    /** Batching windows; defaults 30 ms (WebSocket) and 100 ms (Ajax). */
+    public Builder batchWindows(Duration webSocket, Duration ajax) {
+      this.webSocketBatch = positive(webSocket, "webSocket");
+      this.ajaxBatch = positive(ajax, "ajax");
+      return this;
+    }
+
+    /** Reconnect grace periods; defaults 2.5 s (WebSocket) and 5 s (Ajax). */
+    public Builder reconnectGrace(Duration webSocket, Duration ajax) {
+      this.webSocketGrace = positive(webSocket, "webSocket");
+      this.ajaxGrace = positive(ajax, "ajax");
+      return this;
+    }
+
+    /** The largest WebSocket message or POST body; default 1 MiB. */
+    public Builder maxMessageBytes(long maxMessageBytes) {
+      if (maxMessageBytes < 1024) {
+        throw new IllegalArgumentException("maxMessageBytes must be at least 1024");
+      }
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /** Outbound frames queued per WebSocket before it is closed as slow; default 1024. */
+    public Builder maxQueuedFrames(int maxQueuedFrames) {
+      if (maxQueuedFrames < 1) {
+        throw new IllegalArgumentException("maxQueuedFrames must be positive");
+      }
+      this.maxQueuedFrames = maxQueuedFrames;
+      return this;
+    }
+
+    /** Events kept per client between polls or across a reconnect; default 1000. */
+    public Builder maxPendingEvents(int maxPendingEvents) {
+      if (maxPendingEvents < 1) {
+        throw new IllegalArgumentException("maxPendingEvents must be positive");
+      }
+      this.maxPendingEvents = maxPendingEvents;
+      return this;
+    }
+
+    /** The clock and timers; default a daemon scheduler thread. Tests inject a manual one. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Where handlers run; default virtual threads (Java 21+) or a cached daemon pool. */
+    public Builder handlerExecutor(Executor executor) {
+      this.handlerExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Hears handler failures; default logs at ERROR. */
+    public Builder onError(ErrorHandler errorHandler) {
+      this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+      return this;
+    }
+
+    /** The configuration these options make; throws when options contradict each other. */
+    public SenteConfig config() {
+      if (longPollTimeout.compareTo(CLIENT_AJAX_TIMEOUT) >= 0) {
+        throw new IllegalArgumentException(
+            "longPollTimeout must be under the clients' 60 s Ajax timeout: " + longPollTimeout);
+      }
+      return new SenteConfig(
+          path,
+          packer != null ? packer : JsonPacker.create(),
+          userIdResolver,
+          handshakeData,
+          Optional.ofNullable(csrf),
+          Optional.ofNullable(csrfTokens),
+          originPolicy,
+          rejectWhen,
+          authorize,
+          keepAlive.toMillis(),
+          pingTimeout.toMillis(),
+          longPollTimeout.toMillis(),
+          webSocketBatch.toMillis(),
+          ajaxBatch.toMillis(),
+          webSocketGrace.toMillis(),
+          ajaxGrace.toMillis(),
+          maxMessageBytes,
+          maxQueuedFrames,
+          maxPendingEvents,
+          Optional.ofNullable(scheduler),
+          Optional.ofNullable(handlerExecutor),
+          errorHandler);
+    }
+
+    /** Builds the server. */
+    public SenteServer build() {
+      return Engine.create(config());
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}

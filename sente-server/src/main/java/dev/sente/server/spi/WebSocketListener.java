@@ -1,0 +1,24 @@
+package dev.sente.server.spi;
+
+import dev.sente.core.Packed;
+
+/**
+ * What the engine hears from one WebSocket. The adapter calls {@link #onOpen} once, then {@link
+ * #onMessage} in order and never in parallel, then {@link #onClose} once (also after an error, and
+ * also when the socket closed before it opened, in which case {@link #onOpen} is not called).
+ * Implementations return quickly: they never block an I/O thread.
+ */
+public interface WebSocketListener {
+
+  /** The socket is open and can send. */
+  void onOpen(WebSocketChannel channel);
+
+  /** One whole text or binary message. */
+  void onMessage(Packed message);
+
+  /** The socket closed, for any reason. */
+  void onClose(int code, String reason);
+
+  /** A transport error; {@link #onClose} follows. */
+  default void onError(Throwable cause) {}
+}
