@@ -21,6 +21,9 @@ import java.util.Optional;
  */
 public final class Protocol {
 
+  /** The prefix of every reserved event id, {@code chsk/}. */
+  public static final String RESERVED_PREFIX = "chsk/";
+
   /** Handshake event id. */
   public static final String HANDSHAKE = "chsk/handshake";
 

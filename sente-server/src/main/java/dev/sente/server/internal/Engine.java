@@ -1,14 +1,555 @@
 package dev.sente.server.internal;
 
+import dev.sente.core.Event;
+import dev.sente.core.PackException;
+import dev.sente.core.Packed;
+import dev.sente.core.Protocol;
+import dev.sente.core.SenteException;
+import dev.sente.core.concurrent.HandlerExecutors;
+import dev.sente.core.concurrent.SerialExecutor;
+import dev.sente.core.time.Scheduler;
+import dev.sente.server.ConnectedUsers;
+import dev.sente.server.ConnectedUsersChange;
+import dev.sente.server.EventHandler;
+import dev.sente.server.Rejection;
 import dev.sente.server.SenteConfig;
+import dev.sente.server.SenteRequest;
 import dev.sente.server.SenteServer;
+import dev.sente.server.Transport;
+import dev.sente.server.spi.HttpExchange;
+import dev.sente.server.spi.SenteEndpoint;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The server engine (being written). */
-public final class Engine {
-  private Engine() {}
+/**
+ * The server engine: the public {@link SenteServer} and the adapters' {@link SenteEndpoint}.
+ * WebSocket handling lives here; Ajax in {@link AjaxHandler}; client state in {@link Registry} (one
+ * lock, {@code synchronized (registry)}, guards it and every {@link ClientEntry}); I/O to sockets
+ * and polls happens outside that lock.
+ */
+public final class Engine implements SenteServer, SenteEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final SenteConfig config;
+  private final Protocol protocol;
+  private final Scheduler scheduler;
+  private final boolean ownsScheduler;
+  private final Executor executor;
+  private final SecurityChecks security;
+  final Registry registry = new Registry();
+  private final Dispatcher dispatcher;
+  private final PushBuffers buffers;
+  private final AjaxHandler ajax;
+  private final List<Consumer<ConnectedUsersChange>> listeners = new CopyOnWriteArrayList<>();
+  private final SerialExecutor listenerExecutor;
+  private volatile boolean closed;
+
+  private Engine(SenteConfig config) {
+    this.config = config;
+    this.protocol = Protocol.of(config.packer());
+    this.ownsScheduler = config.scheduler().isEmpty();
+    this.scheduler = config.scheduler().orElseGet(() -> Scheduler.system("sente-timers"));
+    this.executor =
+        config.handlerExecutor().orElseGet(() -> HandlerExecutors.newHandlerExecutor("sente"));
+    this.security = new SecurityChecks(config);
+    this.dispatcher = new Dispatcher(config.errorHandler());
+    this.buffers =
+        new PushBuffers(
+            scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
+    this.ajax = new AjaxHandler(this);
+    this.listenerExecutor = serialExecutor();
+  }
 
   /** Creates the engine. */
   public static SenteServer create(SenteConfig config) {
-    throw new UnsupportedOperationException("not yet");
+    return new Engine(Objects.requireNonNull(config, "config"));
+  }
+
+  Protocol protocol() {
+    return protocol;
+  }
+
+  SecurityChecks security() {
+    return security;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  long now() {
+    return scheduler.nowMillis();
+  }
+
+  SerialExecutor serialExecutor() {
+    return new SerialExecutor(
+        executor, (task, error) -> LOG.error("Uncaught failure in a Sente task", error));
+  }
+
+  // ---- SenteServer
+
+  @Override
+  public SenteServer on(String eventId, EventHandler handler) {
+    Objects.requireNonNull(eventId, "eventId");
+    dispatcher.on(eventId, Objects.requireNonNull(handler, "handler"));
+    return this;
+  }
+
+  @Override
+  public SenteServer onAny(EventHandler handler) {
+    dispatcher.onAny(Objects.requireNonNull(handler, "handler"));
+    return this;
+  }
+
+  @Override
+  public AutoCloseable onConnectedUsersChange(Consumer<ConnectedUsersChange> listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  @Override
+  public boolean send(String userId, String eventId, Object data) {
+    return send(userId, eventId, data, false);
+  }
+
+  @Override
+  public boolean send(String userId, String eventId, Object data, boolean flush) {
+    Objects.requireNonNull(userId, "userId");
+    Event event = new Event(Objects.requireNonNull(eventId, "eventId"), data);
+    if (event.isReserved()) {
+      throw new SenteException(
+          "Event ids in the chsk namespace are reserved for the protocol: "
+              + eventId
+              + (Protocol.CLOSE.equals(eventId) ? " (use disconnect(userId))" : ""));
+    }
+    if (closed) {
+      return false;
+    }
+    boolean any = false;
+    for (Transport transport : Transport.values()) {
+      boolean has;
+      synchronized (registry) {
+        has = registry.hasClients(transport, userId);
+      }
+      if (has) {
+        any = true;
+        buffers.add(transport, userId, event, flush);
+      }
+    }
+    return any;
+  }
+
+  @Override
+  public int broadcast(String eventId, Object data) {
+    int count = 0;
+    for (String user : connectedUsers().any()) {
+      if (send(user, eventId, data)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public int disconnect(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    List<ClientEntry> ws;
+    List<ClientEntry> polls;
+    synchronized (registry) {
+      ws = registry.clientsOf(Transport.WEBSOCKET, userId);
+      polls = registry.clientsOf(Transport.AJAX, userId);
+    }
+    int count = 0;
+    for (ClientEntry entry : ws) {
+      WsConnection socket;
+      synchronized (registry) {
+        socket = entry.socket;
+      }
+      if (socket != null) {
+        socket.close(1000, "Closed by server");
+        count++;
+      }
+    }
+    for (ClientEntry entry : polls) {
+      if (ajax.endPoll(entry)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public ConnectedUsers connectedUsers() {
+    synchronized (registry) {
+      return registry.connectedUsers();
+    }
+  }
+
+  @Override
+  public SenteEndpoint endpoint() {
+    return this;
+  }
+
+  @Override
+  public SenteConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    buffers.clear();
+    List<ClientEntry> all;
+    synchronized (registry) {
+      all = registry.all();
+      for (ClientEntry entry : all) {
+        entry.cancelGrace();
+        entry.cancelPollTimer();
+      }
+    }
+    for (ClientEntry entry : all) {
+      WsConnection socket;
+      synchronized (registry) {
+        socket = entry.socket;
+      }
+      if (socket != null) {
+        socket.close(1001, "Server shutting down");
+      }
+      ajax.endPoll(entry);
+    }
+    if (ownsScheduler) {
+      scheduler.close();
+    }
+    if (config.handlerExecutor().isEmpty() && executor instanceof ExecutorService service) {
+      service.shutdown();
+    }
+  }
+
+  // ---- SenteEndpoint
+
+  @Override
+  public String path() {
+    return config.path();
+  }
+
+  @Override
+  public long maxMessageBytes() {
+    return config.maxMessageBytes();
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    try {
+      if (closed) {
+        reject(exchange, new Rejection(503, "Server is shutting down"));
+      } else if ("GET".equals(exchange.method())) {
+        handleGet(exchange);
+      } else if ("POST".equals(exchange.method())) {
+        ajax.handlePost(exchange);
+      } else {
+        reject(exchange, new Rejection(405, "Method not allowed: use GET or POST"));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Failed to handle {} {}", exchange.method(), exchange.path(), e);
+      try {
+        reject(exchange, new Rejection(500, "Internal server error"));
+      } catch (RuntimeException ignored) {
+        // the exchange was already answered
+      }
+    }
+  }
+
+  private void handleGet(HttpExchange exchange) {
+    Optional<String> clientId = exchange.clientId();
+    if (clientId.isEmpty()) {
+      reject(exchange, missingClientId());
+      return;
+    }
+    Optional<Rejection> rejection = security.check(exchange);
+    if (rejection.isPresent()) {
+      reject(exchange, rejection.get());
+      return;
+    }
+    String userId = resolveUser(exchange);
+    if (exchange.isWebSocketUpgrade()) {
+      exchange.upgrade(
+          config.maxMessageBytes(),
+          new WsConnection(this, userId, clientId.get(), exchange, config.maxQueuedFrames()));
+    } else {
+      ajax.handleGet(exchange, userId, clientId.get());
+    }
+  }
+
+  static Rejection missingClientId() {
+    return new Rejection(
+        400, "Missing client-id: every Sente request must carry the client's id (client-id)");
+  }
+
+  void reject(HttpExchange exchange, Rejection rejection) {
+    exchange.respond(
+        rejection.status(),
+        "text/plain;charset=utf-8",
+        rejection.body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  String resolveUser(SenteRequest request) {
+    return config
+        .userIdResolver()
+        .resolve(request)
+        .map(String::valueOf)
+        .filter(s -> !s.isBlank())
+        .orElse(ANONYMOUS_USER);
+  }
+
+  Packed handshake(String userId, SenteRequest request) {
+    Object data = null;
+    try {
+      data = config.handshakeData().apply(request);
+    } catch (RuntimeException e) {
+      config.errorHandler().onError(e, Optional.empty());
+    }
+    Optional<String> uid = ANONYMOUS_USER.equals(userId) ? Optional.empty() : Optional.of(userId);
+    return protocol.handshake(uid, data);
+  }
+
+  // ---- WebSocket
+
+  void webSocketOpened(WsConnection conn) {
+    conn.send(handshake(conn.userId, conn.request));
+    WsConnection replaced;
+    List<Event> pending;
+    ClientEntry entry;
+    Registry.UserChange change;
+    ConnectedUsers before;
+    synchronized (registry) {
+      before = snapshotIfListened();
+      entry =
+          registry.findOrCreate(
+              Transport.WEBSOCKET,
+              conn.userId,
+              conn.clientId,
+              () ->
+                  new ClientEntry(
+                      Transport.WEBSOCKET, conn.userId, conn.clientId, serialExecutor()));
+      replaced = entry.socket;
+      entry.socket = conn;
+      entry.generation++;
+      entry.request = conn.request;
+      entry.cancelGrace();
+      change = registry.markConnected(entry);
+      pending = entry.takePending();
+    }
+    if (replaced != null && replaced != conn) {
+      replaced.close(1000, "Replaced by a newer connection of the same client");
+    }
+    if (!pending.isEmpty()) {
+      conn.send(protocol.push(pending));
+    }
+    usersChanged(change, entry, before);
+  }
+
+  void webSocketMessage(WsConnection conn, Packed packed) {
+    Protocol.Frame frame;
+    try {
+      frame = protocol.read(packed);
+    } catch (PackException e) {
+      LOG.warn(
+          "Dropped a malformed frame from client {} (user {}): {}",
+          conn.clientId,
+          conn.userId,
+          e.getMessage());
+      return;
+    }
+    Executor handlers;
+    synchronized (registry) {
+      ClientEntry entry = registry.find(Transport.WEBSOCKET, conn.userId, conn.clientId);
+      handlers = entry != null ? entry.handlers : null;
+    }
+    if (handlers == null) {
+      return; // the socket was replaced or forgotten
+    }
+    Object callback = frame.callback();
+    Optional<Event> read = protocol.readEvent(frame.payload());
+    if (read.isPresent() && Protocol.WS_PING.equals(read.get().id())) {
+      if (callback != null) {
+        conn.send(protocol.pong(callback));
+      }
+      notify(handlers, Event.of(Protocol.WS_PING), conn, Transport.WEBSOCKET);
+      return;
+    }
+    if (read.isPresent() && Protocol.WS_PONG.equals(read.get().id())) {
+      notify(handlers, Event.of(Protocol.WS_PONG), conn, Transport.WEBSOCKET);
+      return;
+    }
+    Event event = read.orElseGet(() -> new Event(Protocol.BAD_EVENT, frame.payload()));
+    Predicate<Object> reply =
+        callback == null ? null : value -> conn.send(packReply(value, callback));
+    dispatcher.dispatch(
+        handlers,
+        new Message(
+            event,
+            conn.userId,
+            conn.clientId,
+            conn.request,
+            Transport.WEBSOCKET,
+            protocol.packer(),
+            reply));
+  }
+
+  void webSocketClosed(WsConnection conn) {
+    synchronized (registry) {
+      ClientEntry entry = registry.find(Transport.WEBSOCKET, conn.userId, conn.clientId);
+      if (entry == null || entry.socket != conn) {
+        return;
+      }
+      entry.socket = null;
+      if (!closed) {
+        armGrace(entry, config.webSocketGraceMillis());
+      }
+    }
+  }
+
+  /** Arms the entry's grace timer; call holding the registry lock. */
+  void armGrace(ClientEntry entry, long millis) {
+    long generation = entry.generation;
+    entry.cancelGrace();
+    entry.graceTimer = scheduler.schedule(millis, () -> graceExpired(entry, generation));
+  }
+
+  private void graceExpired(ClientEntry entry, long generation) {
+    Registry.UserChange change;
+    ConnectedUsers before = null;
+    synchronized (registry) {
+      if (entry.generation != generation || entry.socket != null || entry.poll != null) {
+        return;
+      }
+      before = snapshotIfListened();
+      change = registry.remove(entry);
+    }
+    if (entry.droppedPending > 0) {
+      LOG.debug("{} left with {} undelivered events dropped", entry, entry.droppedPending);
+    }
+    usersChanged(change, entry, before);
+  }
+
+  /** The connected users before a change, when anyone listens; call holding the registry lock. */
+  ConnectedUsers snapshotIfListened() {
+    return listeners.isEmpty() ? null : registry.connectedUsers();
+  }
+
+  /** Emits uidport events and change notifications for a membership change. */
+  void usersChanged(Registry.UserChange change, ClientEntry entry, ConnectedUsers before) {
+    if (change == Registry.UserChange.NONE) {
+      return;
+    }
+    if (change == Registry.UserChange.CONNECTED || change == Registry.UserChange.DISCONNECTED) {
+      String id =
+          change == Registry.UserChange.CONNECTED
+              ? Protocol.USER_CONNECTED
+              : Protocol.USER_DISCONNECTED;
+      dispatcher.dispatch(
+          entry.handlers,
+          new Message(
+              Event.of(id, entry.userId),
+              entry.userId,
+              entry.clientId,
+              entry.request,
+              entry.transport,
+              protocol.packer(),
+              null));
+    }
+    if (before != null && !listeners.isEmpty()) {
+      ConnectedUsersChange event = new ConnectedUsersChange(before, connectedUsers());
+      for (Consumer<ConnectedUsersChange> listener : listeners) {
+        listenerExecutor.execute(
+            () -> {
+              try {
+                listener.accept(event);
+              } catch (RuntimeException e) {
+                config.errorHandler().onError(e, Optional.empty());
+              }
+            });
+      }
+    }
+  }
+
+  private void notify(Executor handlers, Event event, WsConnection conn, Transport transport) {
+    dispatcher.dispatch(
+        handlers,
+        new Message(
+            event, conn.userId, conn.clientId, conn.request, transport, protocol.packer(), null));
+  }
+
+  void dispatch(Executor handlers, Message message) {
+    dispatcher.dispatch(handlers, message);
+  }
+
+  Packed packReply(Object value, Object callback) {
+    if (value instanceof Message.KeywordReply keyword) {
+      return protocol.keywordReply(keyword.name(), callback);
+    }
+    return protocol.reply(value, callback);
+  }
+
+  // ---- pushes
+
+  private void deliver(Transport transport, String userId, List<Event> events) {
+    Packed packed;
+    try {
+      packed = protocol.push(events);
+    } catch (PackException e) {
+      config.errorHandler().onError(e, Optional.empty());
+      return;
+    }
+    List<ClientEntry> clients;
+    synchronized (registry) {
+      clients = registry.clientsOf(transport, userId);
+    }
+    for (ClientEntry entry : clients) {
+      if (transport == Transport.WEBSOCKET) {
+        WsConnection socket;
+        synchronized (registry) {
+          socket = entry.socket;
+          if (socket == null) {
+            keepPending(entry, events);
+          }
+        }
+        if (socket != null && !socket.send(packed)) {
+          synchronized (registry) {
+            keepPending(entry, events);
+          }
+        }
+      } else {
+        ajax.deliver(entry, events, packed);
+      }
+    }
+  }
+
+  /** Keeps events for a client without a channel; call holding the registry lock. */
+  void keepPending(ClientEntry entry, List<Event> events) {
+    int dropped = entry.addPending(events, config.maxPendingEvents());
+    if (dropped > 0 && entry.droppedPending == dropped) {
+      LOG.warn(
+          "{} has more than {} undelivered events; dropping the oldest",
+          entry,
+          config.maxPendingEvents());
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 }

@@ -1,0 +1,292 @@
+package dev.sente.server.internal;
+
+import dev.sente.core.Event;
+import dev.sente.core.PackException;
+import dev.sente.core.Packed;
+import dev.sente.core.Protocol;
+import dev.sente.core.time.Cancellable;
+import dev.sente.server.ConnectedUsers;
+import dev.sente.server.Rejection;
+import dev.sente.server.Transport;
+import dev.sente.server.spi.HttpExchange;
+import dev.sente.server.spi.LongPollChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ajax transport: GET handshakes and long-polls, POST sends. A held poll is a one-shot channel:
+ * a push, a replacement by a newer poll, or the long-poll timeout completes it, and the client
+ * polls again at once. Between polls the client keeps its place for the Ajax grace period, and
+ * pushes made meanwhile wait for its next poll.
+ */
+final class AjaxHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(AjaxHandler.class);
+  private final Engine engine;
+
+  AjaxHandler(Engine engine) {
+    this.engine = engine;
+  }
+
+  // ---- GET: handshake or long-poll
+
+  void handleGet(HttpExchange exchange, String userId, String clientId) {
+    boolean handshake = exchange.queryParam("handshake?").isPresent();
+    Registry registry = engine.registry;
+    ClientEntry entry;
+    synchronized (registry) {
+      entry = registry.find(Transport.AJAX, userId, clientId);
+      if (handshake || entry == null) {
+        entry =
+            registry.findOrCreate(
+                Transport.AJAX,
+                userId,
+                clientId,
+                () -> new ClientEntry(Transport.AJAX, userId, clientId, engine.serialExecutor()));
+        entry.request = exchange;
+        if (entry.poll == null) {
+          engine.armGrace(entry, engine.config().ajaxGraceMillis());
+        }
+      } else {
+        entry = null;
+      }
+    }
+    if (entry != null) {
+      exchange.respond(200, engine.handshake(userId, exchange));
+      return;
+    }
+    poll(exchange, userId, clientId);
+  }
+
+  private void poll(HttpExchange exchange, String userId, String clientId) {
+    LongPollChannel channel = exchange.hold();
+    Registry registry = engine.registry;
+    ClientEntry entry;
+    LongPollChannel replaced;
+    List<Event> pending;
+    Registry.UserChange change;
+    ConnectedUsers before;
+    synchronized (registry) {
+      before = engine.snapshotIfListened();
+      entry =
+          registry.findOrCreate(
+              Transport.AJAX,
+              userId,
+              clientId,
+              () -> new ClientEntry(Transport.AJAX, userId, clientId, engine.serialExecutor()));
+      replaced = entry.poll;
+      entry.poll = channel;
+      entry.generation++;
+      entry.request = exchange;
+      entry.cancelGrace();
+      entry.cancelPollTimer();
+      change = registry.markConnected(entry);
+      pending = entry.takePending();
+      if (pending.isEmpty()) {
+        ClientEntry held = entry;
+        entry.pollTimer =
+            engine
+                .scheduler()
+                .schedule(
+                    engine.config().longPollTimeoutMillis(),
+                    () -> complete(held, channel, engine.protocol().timeout(), List.of()));
+      }
+    }
+    if (replaced != null) {
+      replaced.complete(engine.protocol().timeout());
+    }
+    engine.usersChanged(change, entry, before);
+    if (!pending.isEmpty()) {
+      complete(entry, channel, engine.protocol().push(pending), pending);
+    }
+    ClientEntry held = entry;
+    channel.onGone(() -> pollEnded(held, channel));
+  }
+
+  /**
+   * Completes the poll with a body; when the poll is no longer there, the events (if any) wait for
+   * the next one.
+   */
+  private void complete(
+      ClientEntry entry, LongPollChannel channel, Packed body, List<Event> events) {
+    if (channel.complete(body)) {
+      pollEnded(entry, channel);
+    } else if (!events.isEmpty()) {
+      synchronized (engine.registry) {
+        engine.keepPending(entry, events);
+      }
+    }
+  }
+
+  private void pollEnded(ClientEntry entry, LongPollChannel channel) {
+    synchronized (engine.registry) {
+      if (entry.poll != channel) {
+        return;
+      }
+      entry.poll = null;
+      entry.cancelPollTimer();
+      if (!engine.isClosed()) {
+        engine.armGrace(entry, engine.config().ajaxGraceMillis());
+      }
+    }
+  }
+
+  /** Pushes a batch to the client's held poll, or keeps it for the next poll. */
+  void deliver(ClientEntry entry, List<Event> events, Packed packed) {
+    LongPollChannel channel;
+    synchronized (engine.registry) {
+      channel = entry.poll;
+      if (channel == null) {
+        engine.keepPending(entry, events);
+        return;
+      }
+    }
+    complete(entry, channel, packed, events);
+  }
+
+  /** Answers the held poll with the idle timeout; true when one was held. */
+  boolean endPoll(ClientEntry entry) {
+    LongPollChannel channel;
+    synchronized (engine.registry) {
+      channel = entry.poll;
+    }
+    if (channel == null) {
+      return false;
+    }
+    boolean done = channel.complete(engine.protocol().timeout());
+    pollEnded(entry, channel);
+    return done;
+  }
+
+  // ---- POST: one event, answered with the reply, the dummy reply or the timeout
+
+  void handlePost(HttpExchange exchange) {
+    Optional<Rejection> rejection = engine.security().check(exchange);
+    if (rejection.isPresent()) {
+      engine.reject(exchange, rejection.get());
+      return;
+    }
+    long max = engine.config().maxMessageBytes();
+    exchange.readBody(
+        max,
+        new HttpExchange.BodyCallback() {
+          @Override
+          public void completed(byte[] body) {
+            try {
+              post(exchange, body);
+            } catch (RuntimeException e) {
+              LOG.error("Failed to handle an Ajax POST", e);
+              engine.reject(exchange, new Rejection(500, "Internal server error"));
+            }
+          }
+
+          @Override
+          public void tooLarge() {
+            LOG.info(
+                "Refused an Ajax POST from {}: body over {} bytes", exchange.remoteAddress(), max);
+            engine.reject(
+                exchange, new Rejection(413, "Request body larger than " + max + " bytes"));
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            LOG.debug(
+                "Ajax POST body from {} failed: {}", exchange.remoteAddress(), cause.toString());
+          }
+        });
+  }
+
+  private void post(HttpExchange exchange, byte[] body) {
+    Packed packed;
+    Optional<String> clientId;
+    if (exchange.queryParam("binary?").isPresent()) {
+      packed = Packed.binary(body);
+      clientId = exchange.clientId();
+    } else {
+      Map<String, String> form;
+      try {
+        form = Forms.parse(new String(body, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        engine.reject(exchange, new Rejection(400, "Malformed form body: " + e.getMessage()));
+        return;
+      }
+      clientId = Optional.ofNullable(form.get("client-id")).filter(s -> !s.isBlank());
+      String ppstr = form.get("ppstr");
+      if (ppstr == null) {
+        engine.reject(exchange, new Rejection(400, "Missing ppstr: the form carries no event"));
+        return;
+      }
+      packed = Packed.text(ppstr);
+    }
+    if (clientId.isEmpty()) {
+      engine.reject(exchange, Engine.missingClientId());
+      return;
+    }
+    PostRequest request = new PostRequest(exchange, clientId);
+    String userId = engine.resolveUser(request);
+    Protocol.Frame frame;
+    try {
+      frame = engine.protocol().read(packed);
+    } catch (PackException e) {
+      LOG.warn(
+          "Malformed Ajax event from client {} (user {}): {}",
+          clientId.get(),
+          userId,
+          e.getMessage());
+      engine.reject(exchange, new Rejection(400, "Malformed ppstr: " + e.getMessage()));
+      return;
+    }
+    Event event =
+        engine
+            .protocol()
+            .readEvent(frame.payload())
+            .orElseGet(() -> new Event(Protocol.BAD_EVENT, frame.payload()));
+    Executor handlers;
+    synchronized (engine.registry) {
+      ClientEntry entry = engine.registry.find(Transport.AJAX, userId, clientId.get());
+      handlers = entry != null ? entry.handlers : engine.serialExecutor();
+    }
+    Predicate<Object> reply = null;
+    if (frame.hasCallback()) {
+      AtomicBoolean answered = new AtomicBoolean();
+      Cancellable timer =
+          engine
+              .scheduler()
+              .schedule(
+                  engine.config().longPollTimeoutMillis(),
+                  () -> {
+                    if (answered.compareAndSet(false, true)) {
+                      exchange.respond(200, engine.protocol().timeout());
+                    }
+                  });
+      reply =
+          value -> {
+            Packed answer = engine.packReply(value, null);
+            if (!answered.compareAndSet(false, true)) {
+              return false;
+            }
+            timer.cancel();
+            exchange.respond(200, answer);
+            return true;
+          };
+    } else {
+      exchange.respond(200, engine.protocol().dummyReply());
+    }
+    engine.dispatch(
+        handlers,
+        new Message(
+            event,
+            userId,
+            clientId.get(),
+            request,
+            Transport.AJAX,
+            engine.protocol().packer(),
+            reply));
+  }
+}

@@ -1,0 +1,93 @@
+package dev.sente.server.internal;
+
+import dev.sente.core.Event;
+import dev.sente.core.concurrent.SerialExecutor;
+import dev.sente.core.time.Cancellable;
+import dev.sente.server.SenteRequest;
+import dev.sente.server.Transport;
+import dev.sente.server.spi.LongPollChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One client (a client id of a user) on one transport: its current WebSocket or held poll, the
+ * events waiting for it while it has neither, its grace timer, and its handler order. Every field
+ * is guarded by the {@link Registry}'s lock.
+ */
+final class ClientEntry {
+  final Transport transport;
+  final String userId;
+  final String clientId;
+  final SerialExecutor handlers;
+
+  /** Bumped by every new socket or poll: a timer or close for an older one is ignored. */
+  long generation;
+
+  /** Counted in the connected users (the Ajax handshake alone does not count). */
+  boolean connected;
+
+  /** The open WebSocket, null while closed (in its grace period). */
+  WsConnection socket;
+
+  /** The held poll, null between polls. */
+  LongPollChannel poll;
+
+  /** The request of the latest socket or poll, for notifications. */
+  SenteRequest request;
+
+  Cancellable graceTimer;
+  Cancellable pollTimer;
+
+  private final ArrayDeque<Event> pending = new ArrayDeque<>();
+  long droppedPending;
+
+  ClientEntry(Transport transport, String userId, String clientId, SerialExecutor handlers) {
+    this.transport = transport;
+    this.userId = userId;
+    this.clientId = clientId;
+    this.handlers = handlers;
+  }
+
+  /** Keeps events for later delivery; drops the oldest beyond the limit and returns how many. */
+  int addPending(List<Event> events, int limit) {
+    pending.addAll(events);
+    int dropped = 0;
+    while (pending.size() > limit) {
+      pending.pollFirst();
+      dropped++;
+    }
+    droppedPending += dropped;
+    return dropped;
+  }
+
+  /** Takes every waiting event. */
+  List<Event> takePending() {
+    List<Event> out = new ArrayList<>(pending);
+    pending.clear();
+    return out;
+  }
+
+  boolean hasPending() {
+    return !pending.isEmpty();
+  }
+
+  void cancelGrace() {
+    if (graceTimer != null) {
+      graceTimer.cancel();
+      graceTimer = null;
+    }
+  }
+
+  void cancelPollTimer() {
+    if (pollTimer != null) {
+      pollTimer.cancel();
+      pollTimer = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return transport + " client " + clientId + " of " + userId;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.sente.server.internal;
+
+import dev.sente.server.ConnectedUsers;
+import dev.sente.server.Transport;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The clients per transport and user, and the connected users derived from them. Not thread-safe by
+ * itself: the engine calls it holding the registry's monitor ({@code synchronized (registry)}),
+ * which also guards every {@link ClientEntry}.
+ */
+final class Registry {
+
+  /** What a membership change did to a user on the "any" level. */
+  enum UserChange {
+    NONE,
+    CONNECTED,
+    DISCONNECTED,
+    /** Transport-level membership changed, "any" did not. */
+    TRANSPORT_ONLY
+  }
+
+  private final Map<Transport, Map<String, Map<String, ClientEntry>>> clients =
+      new EnumMap<>(Transport.class);
+  private final Map<Transport, Map<String, Integer>> connectedCounts =
+      new EnumMap<>(Transport.class);
+  private volatile ConnectedUsers snapshot = ConnectedUsers.NONE;
+  private boolean snapshotStale;
+
+  Registry() {
+    for (Transport t : Transport.values()) {
+      clients.put(t, new HashMap<>());
+      connectedCounts.put(t, new HashMap<>());
+    }
+  }
+
+  ClientEntry find(Transport transport, String userId, String clientId) {
+    Map<String, ClientEntry> byClient = clients.get(transport).get(userId);
+    return byClient == null ? null : byClient.get(clientId);
+  }
+
+  ClientEntry findOrCreate(
+      Transport transport, String userId, String clientId, Supplier<ClientEntry> create) {
+    return clients
+        .get(transport)
+        .computeIfAbsent(userId, u -> new HashMap<>())
+        .computeIfAbsent(clientId, c -> create.get());
+  }
+
+  /** Every client of a user on a transport (a copy). */
+  List<ClientEntry> clientsOf(Transport transport, String userId) {
+    Map<String, ClientEntry> byClient = clients.get(transport).get(userId);
+    return byClient == null ? List.of() : new ArrayList<>(byClient.values());
+  }
+
+  boolean hasClients(Transport transport, String userId) {
+    return clients.get(transport).containsKey(userId);
+  }
+
+  /** Every client on every transport (a copy). */
+  List<ClientEntry> all() {
+    List<ClientEntry> out = new ArrayList<>();
+    for (Map<String, Map<String, ClientEntry>> byUser : clients.values()) {
+      for (Map<String, ClientEntry> byClient : byUser.values()) {
+        out.addAll(byClient.values());
+      }
+    }
+    return out;
+  }
+
+  /** Counts the entry as connected; reports whether its user just connected. */
+  UserChange markConnected(ClientEntry entry) {
+    if (entry.connected) {
+      return UserChange.NONE;
+    }
+    entry.connected = true;
+    boolean wasAny = isConnected(entry.userId);
+    int count = connectedCounts.get(entry.transport).merge(entry.userId, 1, Integer::sum);
+    if (count > 1) {
+      return UserChange.NONE;
+    }
+    snapshotStale = true;
+    return wasAny ? UserChange.TRANSPORT_ONLY : UserChange.CONNECTED;
+  }
+
+  /** Removes the entry; reports whether its user just disconnected. */
+  UserChange remove(ClientEntry entry) {
+    Map<String, ClientEntry> byClient = clients.get(entry.transport).get(entry.userId);
+    if (byClient == null || byClient.get(entry.clientId) != entry) {
+      return UserChange.NONE;
+    }
+    byClient.remove(entry.clientId);
+    if (byClient.isEmpty()) {
+      clients.get(entry.transport).remove(entry.userId);
+    }
+    entry.cancelGrace();
+    entry.cancelPollTimer();
+    if (!entry.connected) {
+      return UserChange.NONE;
+    }
+    entry.connected = false;
+    Map<String, Integer> counts = connectedCounts.get(entry.transport);
+    int left = counts.merge(entry.userId, -1, Integer::sum);
+    if (left > 0) {
+      return UserChange.NONE;
+    }
+    counts.remove(entry.userId);
+    snapshotStale = true;
+    return isConnected(entry.userId) ? UserChange.TRANSPORT_ONLY : UserChange.DISCONNECTED;
+  }
+
+  boolean isConnected(String userId) {
+    for (Map<String, Integer> counts : connectedCounts.values()) {
+      if (counts.containsKey(userId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The connected users; rebuilt only after a change. */
+  ConnectedUsers connectedUsers() {
+    if (snapshotStale) {
+      Map<String, Integer> ws = connectedCounts.get(Transport.WEBSOCKET);
+      Map<String, Integer> ajax = connectedCounts.get(Transport.AJAX);
+      java.util.Set<String> any = new java.util.HashSet<>(ws.keySet());
+      any.addAll(ajax.keySet());
+      snapshot = new ConnectedUsers(ws.keySet(), ajax.keySet(), any);
+      snapshotStale = false;
+    }
+    return snapshot;
+  }
+}

@@ -1,0 +1,214 @@
+package dev.sente.server.internal;
+
+import dev.sente.core.Packed;
+import dev.sente.core.time.Cancellable;
+import dev.sente.server.SenteRequest;
+import dev.sente.server.spi.WebSocketChannel;
+import dev.sente.server.spi.WebSocketListener;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket: its single-writer outbound queue and its keep-alive. Frames are written one at a
+ * time (the next only after the previous write completed); when more than {@code maxQueued} wait,
+ * the client is too slow and the socket is closed with 1008, since a queue that grows without bound
+ * would take the server's memory.
+ */
+final class WsConnection implements WebSocketListener {
+  /** Close code for a slow consumer. */
+  static final int CLOSE_POLICY = 1008;
+
+  private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
+
+  final String userId;
+  final String clientId;
+  final SenteRequest request;
+  private final Engine engine;
+  private final ArrayDeque<Packed> queue = new ArrayDeque<>();
+  private final int maxQueued;
+  private WebSocketChannel channel;
+  private boolean writing;
+  private boolean closed;
+  private volatile long lastActivity;
+  private volatile long received;
+  private long receivedAtPing;
+  private Cancellable keepAliveTimer;
+
+  WsConnection(Engine engine, String userId, String clientId, SenteRequest request, int maxQueued) {
+    this.engine = engine;
+    this.userId = userId;
+    this.clientId = clientId;
+    this.request = request;
+    this.maxQueued = maxQueued;
+  }
+
+  @Override
+  public void onOpen(WebSocketChannel channel) {
+    synchronized (this) {
+      this.channel = channel;
+      lastActivity = engine.now();
+    }
+    engine.webSocketOpened(this);
+    scheduleKeepAlive();
+  }
+
+  @Override
+  public void onMessage(Packed message) {
+    lastActivity = engine.now();
+    received++;
+    engine.webSocketMessage(this, message);
+  }
+
+  @Override
+  public void onClose(int code, String reason) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+      if (keepAliveTimer != null) {
+        keepAliveTimer.cancel();
+      }
+    }
+    LOG.debug("WebSocket of {} closed: {} {}", clientId, code, reason);
+    engine.webSocketClosed(this);
+  }
+
+  @Override
+  public void onError(Throwable cause) {
+    LOG.debug("WebSocket error for client {}: {}", clientId, cause.toString());
+  }
+
+  synchronized boolean isOpen() {
+    return !closed && channel != null && channel.isOpen();
+  }
+
+  /** Queues a frame; false when the socket is closed or was just closed as a slow consumer. */
+  boolean send(Packed frame) {
+    WebSocketChannel target;
+    synchronized (this) {
+      if (closed || channel == null) {
+        return false;
+      }
+      if (writing) {
+        if (queue.size() >= maxQueued) {
+          LOG.warn(
+              "Closing WebSocket of client {} (user {}): {} frames queued, client too slow",
+              clientId,
+              userId,
+              queue.size());
+          queue.clear();
+          channel.close(CLOSE_POLICY, "Outbound queue full");
+          return false;
+        }
+        queue.add(frame);
+        return true;
+      }
+      writing = true;
+      target = channel;
+    }
+    write(target, frame);
+    return true;
+  }
+
+  private void write(WebSocketChannel target, Packed frame) {
+    target.send(
+        frame,
+        new WebSocketChannel.WriteCallback() {
+          @Override
+          public void succeeded() {
+            writeNext();
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            LOG.debug("Write to client {} failed: {}", clientId, cause.toString());
+            synchronized (WsConnection.this) {
+              writing = false;
+              queue.clear();
+            }
+            close(1011, "Write failed");
+          }
+        });
+  }
+
+  private void writeNext() {
+    Packed next;
+    WebSocketChannel target;
+    synchronized (this) {
+      next = queue.poll();
+      if (next == null || closed) {
+        writing = false;
+        return;
+      }
+      target = channel;
+    }
+    write(target, next);
+  }
+
+  void close(int code, String reason) {
+    WebSocketChannel target;
+    synchronized (this) {
+      target = channel;
+    }
+    if (target != null) {
+      target.close(code, reason);
+    }
+  }
+
+  // ---- keep-alive: every keepAlive/2, a socket that received nothing in that window is pinged;
+  // if it still receives nothing within the ping timeout, it is closed. Unlike Sente, pushes do
+  // not count as activity: writes to a half-open TCP connection succeed, so they prove nothing.
+
+  private void scheduleKeepAlive() {
+    long window = Math.max(1, engine.config().keepAliveMillis() / 2);
+    synchronized (this) {
+      if (!closed) {
+        keepAliveTimer = engine.scheduler().schedule(window, this::checkIdle);
+      }
+    }
+  }
+
+  private void checkIdle() {
+    long window = Math.max(1, engine.config().keepAliveMillis() / 2);
+    long now = engine.now();
+    if (now - lastActivity < window) {
+      scheduleKeepAlive();
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      receivedAtPing = received;
+      keepAliveTimer =
+          engine.scheduler().schedule(engine.config().pingTimeoutMillis(), this::checkPong);
+    }
+    send(engine.protocol().serverPing());
+  }
+
+  private void checkPong() {
+    long before;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      before = receivedAtPing;
+    }
+    if (received != before) {
+      scheduleKeepAlive();
+      return;
+    }
+    LOG.debug("Client {} did not answer the ping: closing", clientId);
+    close(1000, "Ping timeout");
+    // a half-open socket may never report its close: forget it now
+    onClose(1006, "Ping timeout");
+  }
+
+  @Override
+  public String toString() {
+    return "WebSocket of client " + clientId + " (user " + userId + ")";
+  }
+}
