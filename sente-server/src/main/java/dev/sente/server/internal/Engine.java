@@ -328,9 +328,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
   // ---- WebSocket
 
   void webSocketOpened(WsConnection conn) {
-    conn.send(handshake(conn.userId, conn.request));
+    Packed handshake = handshake(conn.userId, conn.request);
     WsConnection replaced;
-    List<Event> pending;
     ClientEntry entry;
     Registry.UserChange change;
     ConnectedUsers before;
@@ -344,19 +343,22 @@ public final class Engine implements SenteServer, SenteEndpoint {
               () ->
                   new ClientEntry(
                       Transport.WEBSOCKET, conn.userId, conn.clientId, serialExecutor()));
+      // Queued under the lock (sends never block), so that no push can overtake the handshake,
+      // and the socket is registered before the client can see the handshake and act on it.
+      conn.send(handshake);
+      List<Event> pending = entry.takePending();
+      if (!pending.isEmpty()) {
+        conn.send(protocol.push(pending));
+      }
       replaced = entry.socket;
       entry.socket = conn;
       entry.generation++;
       entry.request = conn.request;
       entry.cancelGrace();
       change = registry.markConnected(entry);
-      pending = entry.takePending();
     }
     if (replaced != null && replaced != conn) {
       replaced.close(1000, "Replaced by a newer connection of the same client");
-    }
-    if (!pending.isEmpty()) {
-      conn.send(protocol.push(pending));
     }
     usersChanged(change, entry, before);
   }

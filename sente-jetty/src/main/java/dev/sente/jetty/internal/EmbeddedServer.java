@@ -1,0 +1,150 @@
+package dev.sente.jetty.internal;
+
+import dev.sente.core.SenteException;
+import dev.sente.jetty.JettyServer;
+import dev.sente.server.SenteServer;
+import java.net.URI;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.session.SessionHandler;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one-line embedded server: Jetty with one HTTP connector, in-memory sessions, the
+ * application's handlers around Sente's, and the browser client's files from the classpath.
+ */
+public final class EmbeddedServer implements JettyServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
+
+  /** Where the browser client's files live on the classpath. */
+  public static final String CLIENT_RESOURCES = "META-INF/resources/sente/";
+
+  /** The URL path they are served under. */
+  public static final String CLIENT_PATH = "/sente";
+
+  private final SenteServer sente;
+  private final Server server;
+  private final ServerConnector connector;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private EmbeddedServer(SenteServer sente, Server server, ServerConnector connector) {
+    this.sente = sente;
+    this.server = server;
+    this.connector = connector;
+  }
+
+  /**
+   * Builds and starts the server; on failure stops it again (but leaves the SenteServer open) and
+   * throws {@link SenteException}.
+   */
+  public static EmbeddedServer start(
+      SenteServer sente,
+      Optional<String> host,
+      int port,
+      List<Handler> before,
+      List<Handler> after,
+      ClassLoader classLoader) {
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("sente-jetty");
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    host.ifPresent(connector::setHost);
+    connector.setPort(port);
+    server.addConnector(connector);
+
+    List<Handler> handlers = new ArrayList<>(before);
+    handlers.add(SenteHandler.create(sente));
+    clientResources(classLoader).ifPresent(handlers::add);
+    handlers.addAll(after);
+    SessionHandler sessions = new SessionHandler();
+    sessions.setHandler(new Handler.Sequence(handlers));
+    server.setHandler(sessions);
+    server.setStopTimeout(0);
+    try {
+      server.start();
+    } catch (Exception e) {
+      try {
+        server.stop();
+      } catch (Exception stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
+      throw new SenteException("Could not start Jetty on port " + port + ": " + e.getMessage(), e);
+    }
+    LOG.info("Sente is listening on http://localhost:{}", connector.getLocalPort());
+    return new EmbeddedServer(sente, server, connector);
+  }
+
+  /** A context at {@value #CLIENT_PATH} serving the client's files, when they are on the path. */
+  private static Optional<Handler> clientResources(ClassLoader classLoader) {
+    URL url = classLoader.getResource(CLIENT_RESOURCES);
+    if (url == null) {
+      LOG.debug("No {} on the classpath: the browser client is not served", CLIENT_RESOURCES);
+      return Optional.empty();
+    }
+    ContextHandler context = new ContextHandler(CLIENT_PATH);
+    Resource base = ResourceFactory.of(context).newResource(url);
+    if (base == null || !base.exists()) {
+      return Optional.empty();
+    }
+    ResourceHandler resources = new ResourceHandler();
+    resources.setBaseResource(base);
+    resources.setDirAllowed(false);
+    resources.setCacheControl("no-cache");
+    context.setHandler(resources);
+    return Optional.of(context);
+  }
+
+  @Override
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public URI uri() {
+    return URI.create("http://localhost:" + port());
+  }
+
+  @Override
+  public Server jetty() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      sente.close();
+    } catch (RuntimeException e) {
+      LOG.warn("Closing the Sente server failed", e);
+    }
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("Stopping Jetty failed", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JettyServer[" + (closed.get() ? "closed" : uri()) + "]";
+  }
+}

@@ -1,0 +1,167 @@
+package dev.sente.jetty.internal;
+
+import dev.sente.core.Packed;
+import dev.sente.core.SenteException;
+import dev.sente.server.spi.WebSocketChannel;
+import dev.sente.server.spi.WebSocketListener;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One WebSocket, both ways: Jetty's endpoint (a {@link Session.Listener} that demands the next
+ * message after each one) and the engine's {@link WebSocketChannel}. Jetty delivers whole messages
+ * in order, one at a time; this forwards them to the {@link WebSocketListener} and makes sure its
+ * {@code onClose} runs exactly once, also when the upgrade fails before the socket opened.
+ *
+ * <p>Public only because Jetty binds the listener methods through method handles; not an API.
+ */
+public final class JettyWebSocket implements Session.Listener.AutoDemanding, WebSocketChannel {
+
+  /**
+   * How long a close may take before the connection is cut: a client that stopped reading never
+   * gets the close frame (it waits behind the frames it does not read), a dead one never answers.
+   */
+  static final long CLOSE_TIMEOUT_MILLIS = 3000;
+
+  /** Close reasons are limited to 123 bytes of UTF-8 by RFC 6455. */
+  private static final int MAX_REASON_BYTES = 123;
+
+  private final WebSocketListener listener;
+  private final long maxMessageBytes;
+  private final Duration idleTimeout;
+  private final Scheduler scheduler;
+  private final AtomicBoolean closeNotified = new AtomicBoolean();
+  private volatile Session session;
+
+  JettyWebSocket(
+      WebSocketListener listener, long maxMessageBytes, Duration idleTimeout, Scheduler scheduler) {
+    this.listener = listener;
+    this.scheduler = scheduler;
+    this.maxMessageBytes = maxMessageBytes;
+    this.idleTimeout = idleTimeout;
+  }
+
+  // ---- Jetty's side ----
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    session.setMaxTextMessageSize(maxMessageBytes);
+    session.setMaxBinaryMessageSize(maxMessageBytes);
+    session.setMaxFrameSize(maxMessageBytes);
+    session.setIdleTimeout(idleTimeout);
+    this.session = session;
+    if (closeNotified.get()) {
+      session.close(1011, "closed before open", Callback.NOOP);
+      return;
+    }
+    listener.onOpen(this);
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    listener.onMessage(Packed.text(message));
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    byte[] bytes = new byte[payload.remaining()];
+    payload.get(bytes);
+    callback.succeed();
+    listener.onMessage(Packed.binary(bytes));
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    if (!closeNotified.get()) {
+      listener.onError(cause);
+    }
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+    try {
+      notifyClose(statusCode, reason);
+    } finally {
+      callback.succeed();
+    }
+  }
+
+  /** The upgrade failed before the socket opened: the listener hears a close all the same. */
+  void upgradeFailed(Throwable cause) {
+    if (session == null) {
+      notifyClose(1006, "WebSocket upgrade failed: " + cause.getMessage());
+    }
+  }
+
+  private void notifyClose(int code, String reason) {
+    if (closeNotified.compareAndSet(false, true)) {
+      listener.onClose(code, reason == null ? "" : reason);
+    }
+  }
+
+  // ---- the engine's side ----
+
+  @Override
+  public boolean isOpen() {
+    Session s = session;
+    return s != null && s.isOpen() && !closeNotified.get();
+  }
+
+  @Override
+  public void send(Packed frame, WriteCallback callback) {
+    Session s = session;
+    if (s == null || !s.isOpen()) {
+      callback.failed(new SenteException("The WebSocket is closed"));
+      return;
+    }
+    Callback done = Callback.from(callback::succeeded, callback::failed);
+    if (frame instanceof Packed.Text text) {
+      s.sendText(text.text(), done);
+    } else {
+      s.sendBinary(ByteBuffer.wrap(frame.bytes()), done);
+    }
+  }
+
+  /** Starts the close handshake; cuts the connection if it has not closed within the timeout. */
+  @Override
+  public void close(int code, String reason) {
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      s.close(code, truncate(reason), Callback.NOOP);
+      try {
+        scheduler.schedule(
+            () -> {
+              if (!closeNotified.get()) {
+                s.disconnect();
+              }
+            },
+            CLOSE_TIMEOUT_MILLIS,
+            TimeUnit.MILLISECONDS);
+      } catch (RuntimeException stopping) {
+        s.disconnect();
+      }
+    }
+  }
+
+  private static String truncate(String reason) {
+    if (reason == null) {
+      return null;
+    }
+    int bytes = 0;
+    int i = 0;
+    while (i < reason.length()) {
+      int codePoint = reason.codePointAt(i);
+      bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+      if (bytes > MAX_REASON_BYTES) {
+        return reason.substring(0, i);
+      }
+      i += Character.charCount(codePoint);
+    }
+    return reason;
+  }
+}
