@@ -30,6 +30,7 @@ final class WsConnection implements WebSocketListener {
   private WebSocketChannel channel;
   private boolean writing;
   private boolean closed;
+  private boolean closing;
   private volatile long lastActivity;
   private volatile long received;
   private long receivedAtPing;
@@ -89,7 +90,7 @@ final class WsConnection implements WebSocketListener {
   boolean send(Packed frame) {
     WebSocketChannel target;
     synchronized (this) {
-      if (closed || channel == null) {
+      if (closed || closing || channel == null) {
         return false;
       }
       if (writing) {
@@ -100,6 +101,7 @@ final class WsConnection implements WebSocketListener {
               userId,
               queue.size());
           queue.clear();
+          closing = true;
           channel.close(CLOSE_POLICY, "Outbound queue full");
           return false;
         }
