@@ -220,7 +220,7 @@ public final class Protocol {
 
   /**
    * Reads a server push payload, a vector of events. Throws {@link PackException} when an element
-   * is not a valid event or is in the reserved namespace.
+   * is not a valid event.
    */
   public List<Event> readPush(Object payload) {
     if (!(payload instanceof List<?> list)) {
