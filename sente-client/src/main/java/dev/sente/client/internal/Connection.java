@@ -1,0 +1,345 @@
+package dev.sente.client.internal;
+
+import dev.sente.client.ClientConfig;
+import dev.sente.client.ClientState;
+import dev.sente.client.CloseReason;
+import dev.sente.client.ConnectionClosedException;
+import dev.sente.client.Reply;
+import dev.sente.client.Transport;
+import dev.sente.core.Event;
+import dev.sente.core.Protocol;
+import dev.sente.core.time.Cancellable;
+import dev.sente.core.time.Scheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The client's state machine over {@link Session}s: connect, handshake, close, retry with backoff,
+ * the {@code AUTO} downgrade to Ajax and the background upgrade back to WebSocket. Every field is
+ * guarded by one lock; user code runs on the callback executor, never under the lock.
+ */
+final class Connection implements Session.Listener {
+
+  private final ClientConfig config;
+  private final Object lock;
+  private final Callbacks callbacks;
+  private final Requests requests;
+  private final RetryPolicy retries;
+  private SessionContext ctx;
+
+  private ClientState state = ClientState.Closed.of(CloseReason.INITIAL, false);
+  private Session session;
+  private Session probe;
+  private Cancellable reconnectTimer = SessionContext.NONE;
+  private Cancellable probeTimer = SessionContext.NONE;
+  private CompletableFuture<ClientState.Open> connecting;
+  private boolean wanted;
+  private boolean closed;
+  private boolean everOpened;
+  private boolean webSocketOpened;
+  private boolean downgraded;
+  private int attempt;
+
+  private Connection(ClientConfig config, Object lock, Callbacks callbacks, Requests requests) {
+    this.config = config;
+    this.lock = lock;
+    this.callbacks = callbacks;
+    this.requests = requests;
+    this.retries = new RetryPolicy(config);
+  }
+
+  /** A connection whose sessions share the given context, made around it. */
+  static Connection create(
+      ClientConfig config,
+      Protocol protocol,
+      Wire wire,
+      Scheduler scheduler,
+      Object lock,
+      Callbacks callbacks,
+      Requests requests) {
+    Connection connection = new Connection(config, lock, callbacks, requests);
+    connection.ctx =
+        new SessionContext(config, protocol, wire, scheduler, lock, connection, requests);
+    return connection;
+  }
+
+  ClientState state() {
+    synchronized (lock) {
+      return state;
+    }
+  }
+
+  CompletableFuture<ClientState.Open> connect() {
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.failedFuture(
+            new ConnectionClosedException("The client is closed"));
+      }
+      if (state instanceof ClientState.Open open) {
+        return CompletableFuture.completedFuture(open);
+      }
+      if (connecting == null || connecting.isDone()) {
+        connecting = new CompletableFuture<>();
+      }
+      CompletableFuture<ClientState.Open> result = connecting.copy();
+      if (!wanted) {
+        wanted = true;
+        attempt = 0;
+        startSession(preferred(), 0);
+      }
+      return result;
+    }
+  }
+
+  boolean send(Event event) {
+    synchronized (lock) {
+      return isOpen() && session.send(event);
+    }
+  }
+
+  CompletableFuture<Reply> request(Event event, Duration timeout) {
+    synchronized (lock) {
+      if (!isOpen()) {
+        return CompletableFuture.failedFuture(
+            new ConnectionClosedException("Not connected (" + state + "); nothing was sent"));
+      }
+      return session.request(event, timeout).publicFuture();
+    }
+  }
+
+  void disconnect() {
+    synchronized (lock) {
+      if (closed || !wanted) {
+        return;
+      }
+      wanted = false;
+      detach(CloseReason.REQUESTED_DISCONNECT);
+      setState(ClientState.Closed.of(CloseReason.REQUESTED_DISCONNECT, false));
+      failConnecting("disconnect() was called");
+    }
+  }
+
+  void reconnect() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      detach(CloseReason.REQUESTED_RECONNECT);
+      setState(ClientState.Closed.of(CloseReason.REQUESTED_RECONNECT, true));
+      wanted = true;
+      attempt = 0;
+      downgraded = false;
+      webSocketOpened = false;
+      startSession(preferred(), 0);
+    }
+  }
+
+  /** Ends everything; true the first time. */
+  boolean close() {
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      wanted = false;
+      detach(CloseReason.CLIENT_CLOSED);
+      requests.failAll(null, () -> new ConnectionClosedException("The client was closed"));
+      setState(ClientState.Closed.of(CloseReason.CLIENT_CLOSED, false));
+      failConnecting("The client was closed");
+      closed = true;
+      callbacks.close();
+      return true;
+    }
+  }
+
+  // ---- what sessions report (with the lock held)
+
+  @Override
+  public void onHandshake(Session from, Protocol.Handshake handshake) {
+    if (closed) {
+      return;
+    }
+    if (from == probe) {
+      promote(from);
+    }
+    if (from != session) {
+      return;
+    }
+    boolean first = !everOpened;
+    everOpened = true;
+    attempt = 0;
+    if (from.type() == Transport.WEBSOCKET) {
+      webSocketOpened = true;
+    }
+    ClientState.Open open =
+        new ClientState.Open(
+            handshake.userId(), from.type(), Optional.ofNullable(handshake.data()), first);
+    if (!(state instanceof ClientState.Open now && sameConnection(now, open))) {
+      setState(open);
+    }
+    if (connecting != null) {
+      callbacks.complete(connecting, open);
+      connecting = null;
+    }
+    callbacks.events(List.of(Incoming.handshakeEvent(handshake, first)));
+    if (config.transport() == Transport.AUTO && from.type() == Transport.AJAX) {
+      scheduleProbe();
+    }
+  }
+
+  @Override
+  public void onEvents(Session from, List<Event> events) {
+    if (!closed && from == session) {
+      callbacks.events(events);
+    }
+  }
+
+  @Override
+  public void onClosed(Session from, Session.CloseInfo info) {
+    if (closed) {
+      return;
+    }
+    if (from == probe) {
+      probe = null;
+      scheduleProbe();
+      return;
+    }
+    if (from != session) {
+      return;
+    }
+    session = null;
+    dropProbe();
+    requests.failAll(
+        from,
+        () ->
+            new ConnectionClosedException(
+                "The connection closed (" + info.reason() + ") before the reply came"));
+    if (config.transport() == Transport.AUTO
+        && from.type() == Transport.WEBSOCKET
+        && !webSocketOpened
+        && !downgraded) {
+      downgraded = true;
+      setState(new ClientState.Closed(CloseReason.DOWNGRADING, info.code(), info.detail(), true));
+      startSession(Transport.AJAX, attempt);
+      return;
+    }
+    ClientState.Closed candidate =
+        new ClientState.Closed(info.reason(), info.code(), info.detail(), false);
+    if (retries.stops(candidate)) {
+      wanted = false;
+      setState(candidate);
+      failConnecting("Stopped reconnecting after " + info.reason() + " " + info.detail());
+      return;
+    }
+    setState(new ClientState.Closed(info.reason(), info.code(), info.detail(), true));
+    scheduleRetry();
+  }
+
+  // ---- the machinery
+
+  private boolean isOpen() {
+    return !closed && session != null && state instanceof ClientState.Open;
+  }
+
+  private Transport preferred() {
+    return switch (config.transport()) {
+      case WEBSOCKET -> Transport.WEBSOCKET;
+      case AJAX -> Transport.AJAX;
+      case AUTO -> downgraded ? Transport.AJAX : Transport.WEBSOCKET;
+    };
+  }
+
+  private void startSession(Transport transport, int attemptNumber) {
+    reconnectTimer.cancel();
+    Session next =
+        transport == Transport.WEBSOCKET ? new WebSocketSession(ctx) : new AjaxSession(ctx);
+    session = next;
+    setState(new ClientState.Connecting(transport, attemptNumber));
+    next.start();
+  }
+
+  private void scheduleRetry() {
+    attempt++;
+    int number = attempt;
+    Duration delay = retries.delay(number);
+    setState(new ClientState.ReconnectScheduled(number, delay, Instant.now().plus(delay)));
+    reconnectTimer =
+        ctx.schedule(
+            delay.toMillis(),
+            () -> {
+              if (!closed && wanted && session == null) {
+                startSession(preferred(), number);
+              }
+            });
+  }
+
+  /** AUTO on Ajax: try a WebSocket in the background now and then; move to it if it handshakes. */
+  private void scheduleProbe() {
+    long every = config.upgradeRetryInterval().toMillis();
+    if (every <= 0 || probe != null || !(session instanceof AjaxSession)) {
+      return;
+    }
+    probeTimer.cancel();
+    probeTimer =
+        ctx.schedule(
+            every,
+            () -> {
+              if (!closed && probe == null && session instanceof AjaxSession && isOpen()) {
+                probe = new WebSocketSession(ctx);
+                probe.start();
+              }
+            });
+  }
+
+  private void promote(Session webSocket) {
+    probe = null;
+    probeTimer.cancel();
+    Session old = session;
+    session = webSocket;
+    downgraded = false;
+    if (old != null) {
+      old.close(CloseReason.REQUESTED_RECONNECT); // its POSTs in flight still deliver replies
+    }
+  }
+
+  private void dropProbe() {
+    probeTimer.cancel();
+    Session p = probe;
+    probe = null;
+    if (p != null) {
+      p.close(CloseReason.REQUESTED_DISCONNECT);
+    }
+  }
+
+  private void detach(CloseReason reason) {
+    reconnectTimer.cancel();
+    dropProbe();
+    Session s = session;
+    session = null;
+    if (s != null) {
+      s.close(reason);
+      requests.failAll(
+          s, () -> new ConnectionClosedException("The connection was closed (" + reason + ")"));
+    }
+  }
+
+  private void setState(ClientState next) {
+    state = next;
+    callbacks.state(next);
+  }
+
+  private void failConnecting(String why) {
+    if (connecting != null) {
+      callbacks.fail(connecting, new ConnectionClosedException(why));
+      connecting = null;
+    }
+  }
+
+  private static boolean sameConnection(ClientState.Open a, ClientState.Open b) {
+    return a.userId().equals(b.userId())
+        && a.transport() == b.transport()
+        && a.handshakeData().equals(b.handshakeData());
+  }
+}
