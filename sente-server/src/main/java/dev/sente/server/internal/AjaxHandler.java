@@ -72,6 +72,7 @@ final class AjaxHandler {
     List<Event> pending;
     Registry.UserChange change;
     ConnectedUsers before;
+    ConnectedUsers after;
     synchronized (registry) {
       before = engine.snapshotIfListened();
       entry =
@@ -87,6 +88,7 @@ final class AjaxHandler {
       entry.cancelGrace();
       entry.cancelPollTimer();
       change = registry.markConnected(entry);
+      after = change == Registry.UserChange.NONE ? null : engine.snapshotIfListened();
       pending = entry.takePending();
       if (pending.isEmpty()) {
         ClientEntry held = entry;
@@ -101,7 +103,7 @@ final class AjaxHandler {
     if (replaced != null) {
       replaced.complete(engine.protocol().timeout());
     }
-    engine.usersChanged(change, entry, before);
+    engine.usersChanged(change, entry, before, after);
     if (!pending.isEmpty()) {
       complete(entry, channel, engine.protocol().push(pending), pending);
     }

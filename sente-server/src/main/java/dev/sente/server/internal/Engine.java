@@ -333,6 +333,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
     ClientEntry entry;
     Registry.UserChange change;
     ConnectedUsers before;
+    ConnectedUsers after;
     synchronized (registry) {
       before = snapshotIfListened();
       entry =
@@ -356,11 +357,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
       entry.request = conn.request;
       entry.cancelGrace();
       change = registry.markConnected(entry);
+      after = change == Registry.UserChange.NONE ? null : snapshotIfListened();
     }
     if (replaced != null && replaced != conn) {
       replaced.close(1000, "Replaced by a newer connection of the same client");
     }
-    usersChanged(change, entry, before);
+    usersChanged(change, entry, before, after);
   }
 
   void webSocketMessage(WsConnection conn, Packed packed) {
@@ -433,27 +435,33 @@ public final class Engine implements SenteServer, SenteEndpoint {
 
   private void graceExpired(ClientEntry entry, long generation) {
     Registry.UserChange change;
-    ConnectedUsers before = null;
+    ConnectedUsers before;
+    ConnectedUsers after;
     synchronized (registry) {
       if (entry.generation != generation || entry.socket != null || entry.poll != null) {
         return;
       }
       before = snapshotIfListened();
       change = registry.remove(entry);
+      after = change == Registry.UserChange.NONE ? null : snapshotIfListened();
     }
     if (entry.droppedPending > 0) {
       LOG.debug("{} left with {} undelivered events dropped", entry, entry.droppedPending);
     }
-    usersChanged(change, entry, before);
+    usersChanged(change, entry, before, after);
   }
 
-  /** The connected users before a change, when anyone listens; call holding the registry lock. */
+  /**
+   * The connected users, when anyone listens (null otherwise); call holding the registry lock, so
+   * that a change's before and after snapshots are exact.
+   */
   ConnectedUsers snapshotIfListened() {
     return listeners.isEmpty() ? null : registry.connectedUsers();
   }
 
   /** Emits uidport events and change notifications for a membership change. */
-  void usersChanged(Registry.UserChange change, ClientEntry entry, ConnectedUsers before) {
+  void usersChanged(
+      Registry.UserChange change, ClientEntry entry, ConnectedUsers before, ConnectedUsers after) {
     if (change == Registry.UserChange.NONE) {
       return;
     }
@@ -473,8 +481,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
               protocol.packer(),
               null));
     }
-    if (before != null && !listeners.isEmpty()) {
-      ConnectedUsersChange event = new ConnectedUsersChange(before, connectedUsers());
+    if (before != null && after != null && !listeners.isEmpty()) {
+      ConnectedUsersChange event = new ConnectedUsersChange(before, after);
       for (Consumer<ConnectedUsersChange> listener : listeners) {
         listenerExecutor.execute(
             () -> {
