@@ -79,7 +79,9 @@ public interface SenteServer extends AutoCloseable {
 
   /**
    * Closes every connection of a user (Sente's {@code [:chsk/close]}); its clients reconnect by
-   * themselves. Returns how many connections were closed.
+   * themselves, and get a fresh handshake with the user id resolved again (after a log-out, say).
+   * WebSockets are closed with 1000; an Ajax client's held poll is answered and its next poll gets
+   * the handshake. Returns how many sockets and held polls were closed.
    */
   int disconnect(String userId);
 

@@ -131,6 +131,18 @@ public final class EmbeddedServer implements JettyServer {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    // Refuse new connections first: clients reconnect at once when Sente closes their sockets,
+    // and a connection accepted by a stopping server would hang.
+    for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+      if (connector instanceof org.eclipse.jetty.server.AbstractNetworkConnector network) {
+        try {
+          network.shutdown().get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.debug("Shutting down {} failed: {}", connector, e.toString());
+        }
+        network.close();
+      }
+    }
     try {
       sente.close();
     } catch (RuntimeException e) {

@@ -152,7 +152,7 @@ class JavaClientTest {
   }
 
   @Test
-  void theServerEndingAnAjaxPollIsFollowedByTheNextPoll() {
+  void theServerClosingAnAjaxClientGivesItAFreshHandshake() {
     try (RecordingClient alice = alice(Transport.AJAX)) {
       alice.connect();
       alice.clear();
@@ -160,9 +160,13 @@ class JavaClientTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> sente.connectedUsers().ajax().contains("alice"));
 
+      java.util.concurrent.CountDownLatch handshakes = new java.util.concurrent.CountDownLatch(1);
+      alice.client().on("chsk/handshake", event -> handshakes.countDown());
+
       assertThat(sente.disconnect("alice")).isEqualTo(1);
 
-      // as in Sente, the Ajax client just polls again; its state does not change
+      // the next poll brings a fresh handshake, as a reconnect would; no event is lost
+      await().atMost(Duration.ofSeconds(10)).until(() -> handshakes.getCount() == 0);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> sente.send("alice", "chat/line", "still here"));

@@ -42,7 +42,7 @@ final class AjaxHandler {
     ClientEntry entry;
     synchronized (registry) {
       entry = registry.find(Transport.AJAX, userId, clientId);
-      if (handshake || entry == null) {
+      if (handshake || entry == null || entry.rehandshake) {
         entry =
             registry.findOrCreate(
                 Transport.AJAX,
@@ -50,6 +50,7 @@ final class AjaxHandler {
                 clientId,
                 () -> new ClientEntry(Transport.AJAX, userId, clientId, engine.serialExecutor()));
         entry.request = exchange;
+        entry.rehandshake = false;
         if (entry.poll == null) {
           engine.armGrace(entry, engine.config().ajaxGraceMillis());
         }
@@ -154,9 +155,25 @@ final class AjaxHandler {
 
   /** Answers the held poll with the idle timeout; true when one was held. */
   boolean endPoll(ClientEntry entry) {
+    return endPoll(entry, false);
+  }
+
+  /**
+   * Sente's {@code [:chsk/close]} for an Ajax client: its held poll is answered, and its next GET
+   * gets a fresh handshake (the user id resolved again), as a reconnect would. The client stays
+   * connected meanwhile, so no disconnect/connect pair is seen. True when a poll was held.
+   */
+  boolean closeClient(ClientEntry entry) {
+    return endPoll(entry, true);
+  }
+
+  private boolean endPoll(ClientEntry entry, boolean rehandshake) {
     LongPollChannel channel;
     synchronized (engine.registry) {
       channel = entry.poll;
+      if (rehandshake) {
+        entry.rehandshake = true;
+      }
     }
     if (channel == null) {
       return false;

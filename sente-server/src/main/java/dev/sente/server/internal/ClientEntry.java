@@ -30,6 +30,9 @@ final class ClientEntry {
   /** The open WebSocket, null while closed (in its grace period). */
   WsConnection socket;
 
+  /** Set by a server-side disconnect: the Ajax client's next GET is answered with a handshake. */
+  boolean rehandshake;
+
   /** The held poll, null between polls. */
   LongPollChannel poll;
 

@@ -181,7 +181,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
       }
     }
     for (ClientEntry entry : polls) {
-      if (ajax.endPoll(entry)) {
+      if (ajax.closeClient(entry)) {
         count++;
       }
     }

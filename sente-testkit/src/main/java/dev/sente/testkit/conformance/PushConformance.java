@@ -171,6 +171,9 @@ public abstract class PushConformance extends ConformanceTestBase {
     assertThat(server.sente().disconnect("alice")).isEqualTo(1);
 
     eventually().atMost(Duration.ofSeconds(5)).until(poll::isDone);
+    RawResponse next = RawHttp.join(alice.poll("c3"));
+    assertThat(next.body()).isEqualTo("[[\"chsk/handshake\",[\"alice\",null,null]],null]");
+    assertThat(server.sente().connectedUsers().ajax()).containsExactly("alice");
   }
 
   @Test
