@@ -66,6 +66,18 @@ describe("auto mode: WebSocket first, Ajax fallback, back to WebSocket", () => {
     assert.equal(gets().length, 1);
   });
 
+  it("downgrades when the upgrade is accepted but no handshake ever comes", () => {
+    open();
+    WS.last.accept(); // a proxy that passes the upgrade but no frames
+    mock.timers.tick(14_999); // keepAliveMs/2 + pingTimeoutMs
+    assert.equal(chsk.state.type, "ws");
+    assert.equal(gets().length, 0);
+    mock.timers.tick(1);
+    assert.equal(chsk.state.type, "ajax");
+    assert.equal(chsk.state.lastClose.reason, "downgrading-ws-to-ajax");
+    assert.equal(gets().length, 1);
+  });
+
   it("downgrades when the WebSocket constructor throws", () => {
     class Throwing {
       constructor() {

@@ -479,6 +479,14 @@ class Socket {
       return;
     }
     this.#conn = conn;
+    // A socket whose upgrade is accepted but never answered (a broken proxy) would wait forever:
+    // without a handshake within keepAliveMs/2 + pingTimeoutMs it counts as failed.
+    conn.handshakeTimer = setTimeout(() => {
+      if (conn !== this.#conn || conn.handshaked || conn.dead) return;
+      this.#dropWs(conn, 3000, "handshake-timeout");
+      if (this.#mayDowngrade(conn)) this.#downgrade({});
+      else this.#failed({ reason: "unexpected" });
+    }, this.#o.keepAliveMs / 2 + this.#o.pingTimeoutMs);
   }
 
   #token() {
@@ -617,6 +625,7 @@ class Socket {
     const uid = args[0] ?? NIL_UID;
     const data = args.length > 2 && args[2] !== undefined ? args[2] : null;
     conn.handshaked = true;
+    clearTimeout(conn.handshakeTimer);
     this.#attempt = 0;
     this.#clearReconnectTimer();
     if (conn.kind === "ws") {
@@ -745,6 +754,7 @@ class Socket {
       received: 0,
       lastReceivedAt: Date.now(),
       keepAliveTimer: null,
+      handshakeTimer: null,
       pingCb: null,
       pingSentAt: 0,
       pingReceived: 0,
@@ -854,6 +864,7 @@ class Socket {
   #dropWs(conn, code, reason) {
     conn.dead = true;
     clearTimeout(conn.keepAliveTimer);
+    clearTimeout(conn.handshakeTimer);
     clearTimeout(conn.pingTimer);
     const ws = conn.ws;
     ws.onmessage = ws.onerror = ws.onclose = null;
