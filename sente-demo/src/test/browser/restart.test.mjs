@@ -1,0 +1,73 @@
+// The server goes away and comes back on the same port: open pages notice, wait, reconnect by
+// themselves and handshake again. DemoBrowserTest runs the server (RESTART_URL) and a small control
+// server (CONTROL_URL): POST /stop stops the demo server, POST /start starts a new one on the same
+// port with the same CSRF key, so the pages' tokens stay valid. Each answers once it is done.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { closes, demo, env, launch, newContext, openDemo, request, untilFlips, until, waitOpen } from "./support.mjs";
+
+const RESTART_URL = env("RESTART_URL");
+const CONTROL_URL = env("CONTROL_URL");
+
+/** Backoff: the first retry is immediate, the second waits 2-4 s; allow a third (4-8 s) too. */
+const RECONNECT_MS = 15_000;
+
+async function control(action) {
+  const response = await fetch(`${CONTROL_URL}/${action}`, { method: "POST" });
+  assert.equal(response.status, 204, `control ${action}: ${await response.text()}`);
+}
+
+describe("a server restart", () => {
+  let browser;
+
+  before(async () => {
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test("pages on WebSocket and on Ajax reconnect by themselves: open, closed, open", async () => {
+    const context = await newContext(browser);
+    const ws = await openDemo(context, `${RESTART_URL}/`);
+    const ajax = await openDemo(context, `${RESTART_URL}/?type=ajax`);
+    await waitOpen(ws, "ws");
+    await waitOpen(ajax, "ajax");
+    const pages = [ws, ajax];
+
+    await control("stop");
+    for (const page of pages) await untilFlips(page, 2);
+    assert.equal(await ws.getAttribute("#status", "data-status"), "connecting");
+    const echoWhileDown = await request(ws, "demo/echo", 1, 1000);
+    assert.equal(echoWhileDown.outcome, "chsk/closed", "a send while the server is down fails at once");
+
+    await control("start");
+    for (const page of pages) {
+      const flips = await untilFlips(page, 3, RECONNECT_MS).catch(async (e) => {
+        const seen = await demo(page, () => window.demo.transitions);
+        throw new Error(`${page.url()} did not reconnect; its state changes: ${JSON.stringify(seen)}`, { cause: e });
+      });
+      assert.deepEqual(flips, ["open", "closed", "open"]);
+      assert.deepEqual(await demo(page, () => window.demo.handshakes.map((h) => h.first)), [true, false]);
+      assert.equal((await closes(page)).length, 1);
+      // Sente's backoff (reference case 29): the first retry failed at once, the next one waited.
+      const waits = await demo(page, () =>
+        window.demo.transitions.filter((t) => t.nextReconnectAt !== null).map((t) => t.nextReconnectAt - t.at),
+      );
+      assert.ok(waits.length >= 1 && waits.every((ms) => ms > 0 && ms <= 30_000), `backoff waits: ${waits}`);
+    }
+    assert.equal((await waitOpen(ws)).type, "ws", "a WebSocket that had opened never falls back to Ajax");
+    assert.equal((await waitOpen(ajax)).type, "ajax");
+
+    // The new server accepts the pages' CSRF tokens, so events flow again on both transports.
+    for (const page of pages) {
+      const echoed = await request(page, "demo/echo", { after: "restart" }, 5000);
+      assert.deepEqual(echoed.value, { after: "restart" });
+    }
+    await until(ws, () => window.demo.users.some((u) => u.anonymous && u.transports.join() === "ws,ajax"));
+    for (const page of pages) assert.deepEqual(page.pageErrors, []);
+    await context.close();
+  });
+});
