@@ -46,6 +46,7 @@ public final class RecordingClient implements AutoCloseable {
   private final Duration timeout;
   private final BlockingQueue<IncomingEvent> events = new LinkedBlockingQueue<>();
   private final BlockingQueue<ClientState> states = new LinkedBlockingQueue<>();
+  private final List<ClientState> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private RecordingClient(SenteClient client, Duration timeout) {
     this.client = Objects.requireNonNull(client, "client");
@@ -56,7 +57,11 @@ public final class RecordingClient implements AutoCloseable {
             events.add(event);
           }
         });
-    client.onState(states::add);
+    client.onState(
+        state -> {
+          history.add(state);
+          states.add(state);
+        });
   }
 
   /** Records a client (before it connects, so that nothing is missed). */
@@ -82,7 +87,15 @@ public final class RecordingClient implements AutoCloseable {
   /** Connects and waits for the handshake; fails when it does not come within the timeout. */
   public ClientState.Open connect() {
     try {
-      return client.connect().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      ClientState.Open open =
+          client.connect().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      // the future and the state listener run separately: wait until the Open state is recorded,
+      // so that a clear() right after connect() forgets it
+      org.awaitility.Awaitility.await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> history.stream().anyMatch(open::equals));
+      return open;
     } catch (ExecutionException e) {
       throw new AssertionError("Connecting failed; state " + client.state(), e.getCause());
     } catch (TimeoutException e) {
