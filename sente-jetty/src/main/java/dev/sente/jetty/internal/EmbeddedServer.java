@@ -135,11 +135,6 @@ public final class EmbeddedServer implements JettyServer {
     // and a connection accepted by a stopping server would hang.
     for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
       if (connector instanceof org.eclipse.jetty.server.AbstractNetworkConnector network) {
-        try {
-          network.shutdown().get(1, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.debug("Shutting down {} failed: {}", connector, e.toString());
-        }
         network.close();
       }
     }
