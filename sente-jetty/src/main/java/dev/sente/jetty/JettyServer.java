@@ -53,6 +53,7 @@ public interface JettyServer extends AutoCloseable {
     private int port = 8080;
     private Optional<String> host = Optional.empty();
     private ClassLoader classLoader = SenteJetty.class.getClassLoader();
+    private Optional<String> staticFiles = Optional.empty();
 
     Builder(SenteServer sente) {
       this.sente = Objects.requireNonNull(sente, "sente");
@@ -95,12 +96,25 @@ public interface JettyServer extends AutoCloseable {
     }
 
     /**
+     * Serves the files of a classpath folder (for example {@code "public"}, that is {@code
+     * src/main/resources/public/}) at {@code /}, with {@code index.html} as the welcome file: the
+     * application's page, on the same origin as the endpoint. Looked up with the {@link
+     * #classLoader class loader}; a missing folder fails {@link #start()}.
+     */
+    public Builder staticFiles(String classpathFolder) {
+      Objects.requireNonNull(classpathFolder, "classpathFolder");
+      String folder = classpathFolder.replaceAll("^/+|/+$", "");
+      this.staticFiles = Optional.of(folder + "/");
+      return this;
+    }
+
+    /**
      * Starts the server. Throws {@link dev.sente.core.SenteException} when Jetty cannot start (the
      * port is taken, ...); the SenteServer then stays open.
      */
     public JettyServer start() {
       return EmbeddedServer.start(
-          sente, host, port, List.copyOf(before), List.copyOf(after), classLoader);
+          sente, host, port, List.copyOf(before), List.copyOf(after), classLoader, staticFiles);
     }
   }
 }

@@ -58,7 +58,8 @@ public final class EmbeddedServer implements JettyServer {
       int port,
       List<Handler> before,
       List<Handler> after,
-      ClassLoader classLoader) {
+      ClassLoader classLoader,
+      Optional<String> staticFiles) {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("sente-jetty");
     Server server = new Server(threads);
@@ -71,7 +72,17 @@ public final class EmbeddedServer implements JettyServer {
 
     List<Handler> handlers = new ArrayList<>(before);
     handlers.add(SenteHandler.create(sente));
-    clientResources(classLoader).ifPresent(handlers::add);
+    classpathFolder(classLoader, CLIENT_RESOURCES, CLIENT_PATH).ifPresent(handlers::add);
+    if (staticFiles.isPresent()) {
+      handlers.add(
+          classpathFolder(classLoader, staticFiles.get(), "/")
+              .orElseThrow(
+                  () ->
+                      new SenteException(
+                          "No folder "
+                              + staticFiles.get()
+                              + " on the classpath for static files")));
+    }
     handlers.addAll(after);
     SessionHandler sessions = new SessionHandler();
     sessions.setHandler(new Handler.Sequence(handlers));
@@ -91,14 +102,15 @@ public final class EmbeddedServer implements JettyServer {
     return new EmbeddedServer(sente, server, connector);
   }
 
-  /** A context at {@value #CLIENT_PATH} serving the client's files, when they are on the path. */
-  private static Optional<Handler> clientResources(ClassLoader classLoader) {
-    URL url = classLoader.getResource(CLIENT_RESOURCES);
+  /** A context at the path serving a classpath folder, when the folder is there. */
+  private static Optional<Handler> classpathFolder(
+      ClassLoader classLoader, String folder, String path) {
+    URL url = classLoader.getResource(folder);
     if (url == null) {
-      LOG.debug("No {} on the classpath: the browser client is not served", CLIENT_RESOURCES);
+      LOG.debug("No {} on the classpath: not served at {}", folder, path);
       return Optional.empty();
     }
-    ContextHandler context = new ContextHandler(CLIENT_PATH);
+    ContextHandler context = new ContextHandler(path);
     Resource base = ResourceFactory.of(context).newResource(url);
     if (base == null || !base.exists()) {
       return Optional.empty();
@@ -107,6 +119,7 @@ public final class EmbeddedServer implements JettyServer {
     resources.setBaseResource(base);
     resources.setDirAllowed(false);
     resources.setCacheControl("no-cache");
+    resources.setWelcomeFiles(List.of("index.html"));
     context.setHandler(resources);
     return Optional.of(context);
   }
