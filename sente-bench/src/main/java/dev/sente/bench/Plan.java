@@ -1,0 +1,272 @@
+package dev.sente.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one run does: which systems, which scenarios, how long each phase lasts, and where results
+ * go. {@link #full} is the published run; {@link #smoke} the seconds-long run of the test suite.
+ *
+ * @param systems {@code sente}, {@code socketio}, {@code jetty}, in that order
+ * @param wsPushRate messages per second the push loop offers on WebSocket, over all users, when the
+ *     scenario names no rate
+ * @param ajaxPushRate the same over Ajax
+ * @param loops selector threads of the load generator
+ * @param inProcess Java servers in this JVM (smoke run) instead of their own processes
+ * @param jitWarmUp run every workload briefly, unmeasured, on each new long-lived server
+ * @param outDir where results, tables and charts go; empty for none
+ */
+record Plan(
+    List<String> systems,
+    List<Scenario> scenarios,
+    Duration warmUp,
+    Duration measure,
+    Duration pushDuration,
+    Duration settle,
+    Duration connectTimeout,
+    long wsPushRate,
+    long ajaxPushRate,
+    int loops,
+    boolean inProcess,
+    boolean jitWarmUp,
+    Path benchDir,
+    Optional<Path> outDir,
+    Path logDir,
+    List<String> serverJvmOptions,
+    List<String> nodeOptions) {
+
+  /** The systems, ours first. */
+  static final List<String> ALL_SYSTEMS = List.of("sente", "socketio", "jetty");
+
+  /**
+   * Server JVM flags (the same for ours and the bare Jetty server). The heap-free ratios only act
+   * after a full collection (G1 sizes its heap by GC time otherwise): they make the JVM give back
+   * the free heap when the idle scenario measures memory, so that RSS follows the live data.
+   */
+  static final List<String> SERVER_JVM =
+      List.of(
+          "-Xms64m",
+          "-Xmx2g",
+          "-XX:+UseG1GC",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=20");
+
+  /** The published run: every scenario, about ten minutes. */
+  static Plan full(Path benchDir, Path outDir) {
+    long files = ProcStats.openFilesLimit();
+    int idle = (int) Math.min(50_000, Math.max(1_000, files - 1_000));
+    List<Scenario> scenarios = new ArrayList<>();
+    for (int n : new int[] {100, 1_000, 10_000}) {
+      scenarios.add(new Scenario(Scenario.Kind.WS_RR, n));
+    }
+    for (int n : new int[] {100, 1_000, 10_000}) {
+      scenarios.add(new Scenario(Scenario.Kind.WS_PUSH, n, 1_000_000));
+    }
+    scenarios.add(new Scenario(Scenario.Kind.WS_PUSH, 1_000, 20_000));
+    scenarios.add(new Scenario(Scenario.Kind.AJAX_RR, 1_000));
+    scenarios.add(new Scenario(Scenario.Kind.AJAX_PUSH, 1_000, 20_000));
+    scenarios.add(new Scenario(Scenario.Kind.AJAX_PUSH, 5_000, 5_000));
+    scenarios.add(new Scenario(Scenario.Kind.IDLE, idle));
+    return new Plan(
+        ALL_SYSTEMS,
+        scenarios,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(4),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(90),
+        200_000,
+        20_000,
+        2,
+        false,
+        true,
+        benchDir,
+        Optional.of(outDir),
+        benchDir.resolve("target/bench-logs"),
+        SERVER_JVM,
+        List.of("--max-old-space-size=4096"));
+  }
+
+  /** The smoke run: every scenario with ten connections for about a second. */
+  static Plan smoke(Path benchDir, List<String> systems, boolean inProcess) {
+    List<Scenario> scenarios = new ArrayList<>();
+    for (Scenario.Kind kind : Scenario.Kind.values()) {
+      scenarios.add(new Scenario(kind, 10));
+    }
+    return new Plan(
+        systems,
+        scenarios,
+        Duration.ofMillis(200),
+        Duration.ofMillis(500),
+        Duration.ofMillis(500),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(10),
+        5_000,
+        500,
+        1,
+        inProcess,
+        false,
+        benchDir,
+        Optional.empty(),
+        benchDir.resolve("target/bench-logs"),
+        SERVER_JVM,
+        List.of());
+  }
+
+  /** The same plan with other systems. */
+  Plan withSystems(List<String> systems) {
+    return new Plan(
+        List.copyOf(systems),
+        scenarios,
+        warmUp,
+        measure,
+        pushDuration,
+        settle,
+        connectTimeout,
+        wsPushRate,
+        ajaxPushRate,
+        loops,
+        inProcess,
+        jitWarmUp,
+        benchDir,
+        outDir,
+        logDir,
+        serverJvmOptions,
+        nodeOptions);
+  }
+
+  /** The same plan with other scenarios. */
+  Plan withScenarios(List<Scenario> scenarios) {
+    return new Plan(
+        systems,
+        List.copyOf(scenarios),
+        warmUp,
+        measure,
+        pushDuration,
+        settle,
+        connectTimeout,
+        wsPushRate,
+        ajaxPushRate,
+        loops,
+        inProcess,
+        jitWarmUp,
+        benchDir,
+        outDir,
+        logDir,
+        serverJvmOptions,
+        nodeOptions);
+  }
+
+  /** The same plan with other phase lengths (seconds). */
+  Plan withTimes(Duration warmUp, Duration measure, Duration pushDuration) {
+    return new Plan(
+        systems,
+        scenarios,
+        warmUp,
+        measure,
+        pushDuration,
+        settle,
+        connectTimeout,
+        wsPushRate,
+        ajaxPushRate,
+        loops,
+        inProcess,
+        jitWarmUp,
+        benchDir,
+        outDir,
+        logDir,
+        serverJvmOptions,
+        nodeOptions);
+  }
+
+  /** The same plan with other server JVM options. */
+  Plan withServerJvmOptions(List<String> options) {
+    return new Plan(
+        systems,
+        scenarios,
+        warmUp,
+        measure,
+        pushDuration,
+        settle,
+        connectTimeout,
+        wsPushRate,
+        ajaxPushRate,
+        loops,
+        inProcess,
+        jitWarmUp,
+        benchDir,
+        outDir,
+        logDir,
+        List.copyOf(options),
+        nodeOptions);
+  }
+
+  /** The same plan with other push rates. */
+  Plan withPushRates(long ws, long ajax) {
+    return new Plan(
+        systems,
+        scenarios,
+        warmUp,
+        measure,
+        pushDuration,
+        settle,
+        connectTimeout,
+        ws,
+        ajax,
+        loops,
+        inProcess,
+        jitWarmUp,
+        benchDir,
+        outDir,
+        logDir,
+        serverJvmOptions,
+        nodeOptions);
+  }
+
+  /** The same plan with another number of generator threads. */
+  Plan withLoops(int loops) {
+    return new Plan(
+        systems,
+        scenarios,
+        warmUp,
+        measure,
+        pushDuration,
+        settle,
+        connectTimeout,
+        wsPushRate,
+        ajaxPushRate,
+        loops,
+        inProcess,
+        jitWarmUp,
+        benchDir,
+        outDir,
+        logDir,
+        serverJvmOptions,
+        nodeOptions);
+  }
+
+  /** The push loop's interval per user so that all users together get the offered rate. */
+  long pushIntervalMicros(Scenario scenario) {
+    long rate =
+        scenario.rate() > 0
+            ? scenario.rate()
+            : scenario.kind() == Scenario.Kind.AJAX_PUSH ? ajaxPushRate : wsPushRate;
+    return Math.max(1, scenario.connections() * 1_000_000L / rate);
+  }
+
+  /** The sente-bench directory: the working directory or its sente-bench child. */
+  static Path findBenchDir() {
+    Path here = Path.of("").toAbsolutePath();
+    for (Path candidate : Arrays.asList(here, here.resolve("sente-bench"))) {
+      if (Files.isRegularFile(candidate.resolve("src/main/node/socketio-server.js"))) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("run from the repository or sente-bench directory: " + here);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.sente.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Optional JFR recording of a Java server during a measured window: with {@code -Dbench.jfr=DIR},
+ * each window of a JVM server is recorded (settings=profile, CPU samples every millisecond) with
+ * {@code jcmd} into {@code DIR/<system>-<scenario>.jfr}. Read it with {@code jfr view hot-methods
+ * FILE} or {@code jfr print --events jdk.ExecutionSample FILE}.
+ */
+final class Profiler {
+  private static final Profiler NONE = new Profiler(-1, null);
+  private final long pid;
+  private final Path file;
+
+  private Profiler(long pid, Path file) {
+    this.pid = pid;
+    this.file = file;
+  }
+
+  static Profiler start(Target target, Scenario scenario) {
+    String dir = System.getProperty("bench.jfr");
+    if (dir == null || "socketio".equals(target.system())) {
+      return NONE;
+    }
+    try {
+      Files.createDirectories(Path.of(dir));
+      Path file =
+          Path.of(dir, target.system() + "-" + scenario.id().replace(':', '-') + ".jfr")
+              .toAbsolutePath();
+      jcmd(
+          target.pid(),
+          "JFR.start",
+          "name=bench",
+          "settings=profile",
+          "jdk.ExecutionSample#period=1ms");
+      return new Profiler(target.pid(), file);
+    } catch (IOException e) {
+      System.err.println("JFR not started: " + e);
+      return NONE;
+    }
+  }
+
+  void stop() {
+    if (file == null) {
+      return;
+    }
+    try {
+      jcmd(pid, "JFR.stop", "name=bench", "filename=" + file);
+    } catch (IOException e) {
+      System.err.println("JFR not stopped: " + e);
+    }
+  }
+
+  /**
+   * With {@code -Dbench.nmt=DIR} (and the server JVM started with {@code
+   * -XX:NativeMemoryTracking=summary}), writes the native memory summary of a Java server into
+   * {@code DIR/<system>-<label>.txt}.
+   */
+  static void nativeMemory(Target target, String label) {
+    String dir = System.getProperty("bench.nmt");
+    if (dir == null || "socketio".equals(target.system())) {
+      return;
+    }
+    try {
+      Files.createDirectories(Path.of(dir));
+      String summary = jcmd(target.pid(), "VM.native_memory", "summary");
+      Files.writeString(Path.of(dir, target.system() + "-" + label + ".txt"), summary);
+    } catch (IOException e) {
+      System.err.println("no native memory summary: " + e);
+    }
+  }
+
+  private static String jcmd(long pid, String... args) throws IOException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    String[] command = new String[args.length + 2];
+    command[0] = jcmd;
+    command[1] = Long.toString(pid);
+    System.arraycopy(args, 0, command, 2, args.length);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String out = new String(p.getInputStream().readAllBytes());
+      String lower = out.toLowerCase(Locale.ROOT);
+      if (p.waitFor() != 0 || lower.contains("exception") || lower.contains("not enabled")) {
+        throw new IOException("jcmd " + String.join(" ", args) + ": " + out.trim());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package dev.sente.bench;
+
+import dev.sente.bench.load.Load;
+import dev.sente.bench.server.Pushed;
+import java.io.IOException;
+import java.time.Duration;
+import org.HdrHistogram.Histogram;
+
+/** Runs one scenario against one server with the load generator, and measures it. */
+final class Runner {
+  private static final long SELF = ProcessHandle.current().pid();
+  private static final String HOST = "127.0.0.1";
+
+  private final Plan plan;
+  private final Load load;
+
+  Runner(Plan plan, Load load) {
+    this.plan = plan;
+    this.load = load;
+  }
+
+  Result run(Target target, Scenario scenario) throws IOException, InterruptedException {
+    return switch (scenario.kind()) {
+      case WS_RR, AJAX_RR -> requestReply(target, scenario);
+      case WS_PUSH, AJAX_PUSH -> push(target, scenario);
+      case IDLE -> idle(target, scenario);
+    };
+  }
+
+  private Load.Transport transport(Scenario scenario) {
+    return scenario.kind().isWebSocket() ? Load.Transport.WEBSOCKET : Load.Transport.AJAX;
+  }
+
+  private Result requestReply(Target target, Scenario scenario) throws InterruptedException {
+    int n = scenario.connections();
+    int opened =
+        load.connect(
+            target.dialect(), transport(scenario), HOST, target.port(), n, plan.connectTimeout());
+    long start = System.nanoTime();
+    long windowStart = start + plan.warmUp().toNanos();
+    long windowEnd = windowStart + plan.measure().toNanos();
+    load.startRequestReply(windowStart, windowEnd);
+    sleepUntil(windowStart);
+    Profiler profiler = Profiler.start(target, scenario);
+    long server0 = ProcStats.cpuMillis(target.pid());
+    long self0 = ProcStats.cpuMillis(SELF);
+    long t0 = System.nanoTime();
+    sleepUntil(windowEnd);
+    profiler.stop();
+    long server1 = ProcStats.cpuMillis(target.pid());
+    long self1 = ProcStats.cpuMillis(SELF);
+    long t1 = System.nanoTime();
+    load.awaitRequestReply(Duration.ofSeconds(10));
+    Load.Snapshot s = load.snapshot();
+    load.closeAll();
+    double seconds = (windowEnd - windowStart) / 1e9;
+    Histogram h = s.roundTripMicros();
+    return new Result(
+        target.system(),
+        scenario,
+        opened,
+        s.roundTrips() / seconds,
+        h.getValueAtPercentile(50),
+        h.getValueAtPercentile(99),
+        h.getValueAtPercentile(99.9),
+        s.roundTrips(),
+        -1,
+        0,
+        (t1 - t0) / 1e6,
+        server1 - server0,
+        self1 - self0,
+        s.errors() + s.closedEarly(),
+        -1,
+        -1,
+        -1);
+  }
+
+  private Result push(Target target, Scenario scenario) throws IOException, InterruptedException {
+    int n = scenario.connections();
+    int opened =
+        load.connect(
+            target.dialect(), transport(scenario), HOST, target.port(), n, plan.connectTimeout());
+    Thread.sleep(plan.settle().toMillis());
+    load.resetPushes();
+    Profiler profiler = Profiler.start(target, scenario);
+    long server0 = ProcStats.cpuMillis(target.pid());
+    long self0 = ProcStats.cpuMillis(SELF);
+    Pushed pushed =
+        target.push(
+            load.firstUser(), n, plan.pushIntervalMicros(scenario), plan.pushDuration().toMillis());
+    long drainEnd = System.nanoTime() + Math.max(5_000_000_000L, plan.pushDuration().toNanos());
+    Load.Snapshot s = load.snapshot();
+    while (s.delivered() < pushed.count() && System.nanoTime() < drainEnd) {
+      Thread.sleep(20);
+      s = load.snapshot();
+    }
+    profiler.stop();
+    long server1 = ProcStats.cpuMillis(target.pid());
+    long self1 = ProcStats.cpuMillis(SELF);
+    long t1 = System.nanoTime();
+    load.closeAll();
+    // the window runs from the first push until the push loop ended or the last message
+    // arrived, whichever is later
+    long last = Math.max(s.lastDelivery(), pushed.endNanos());
+    double seconds = Math.max(1e-3, (last - pushed.startNanos()) / 1e9);
+    double wallMillis = (t1 - pushed.startNanos()) / 1e6;
+    Histogram h = s.deliveryMicros();
+    return new Result(
+        target.system(),
+        scenario,
+        opened,
+        s.delivered() / seconds,
+        h.getValueAtPercentile(50),
+        h.getValueAtPercentile(99),
+        h.getValueAtPercentile(99.9),
+        s.delivered(),
+        pushed.count(),
+        pushed.count() / Math.max(1e-3, (pushed.endNanos() - pushed.startNanos()) / 1e9),
+        wallMillis,
+        server1 - server0,
+        self1 - self0,
+        s.errors() + s.closedEarly(),
+        -1,
+        -1,
+        -1);
+  }
+
+  /**
+   * Idle connections: the memory per connection is the slope between half and all of them (fixed
+   * costs such as JIT code and thread stacks cancel out), measured after a full collection. The
+   * total-over-baseline figure is given too.
+   */
+  private Result idle(Target target, Scenario scenario) throws IOException, InterruptedException {
+    int n = scenario.connections();
+    int half = n / 2;
+    settledHeap(target);
+    long rss0 = ProcStats.rssBytes(target.pid());
+    int openedA =
+        load.connect(
+            target.dialect(),
+            transport(scenario),
+            HOST,
+            target.port(),
+            half,
+            plan.connectTimeout());
+    Thread.sleep(plan.settle().toMillis());
+    long heapA = settledHeap(target);
+    long rssA = ProcStats.rssBytes(target.pid());
+    Profiler.nativeMemory(target, "half");
+    int opened =
+        openedA
+            + load.connectMore(
+                target.dialect(),
+                transport(scenario),
+                HOST,
+                target.port(),
+                half,
+                n,
+                plan.connectTimeout());
+    Thread.sleep(plan.settle().toMillis());
+    long heapB = settledHeap(target);
+    long rssB = ProcStats.rssBytes(target.pid());
+    Profiler.nativeMemory(target, "all");
+    Profiler profiler = Profiler.start(target, scenario);
+    long server0 = ProcStats.cpuMillis(target.pid());
+    long self0 = ProcStats.cpuMillis(SELF);
+    long t0 = System.nanoTime();
+    Thread.sleep(plan.measure().toMillis());
+    profiler.stop();
+    long server1 = ProcStats.cpuMillis(target.pid());
+    long self1 = ProcStats.cpuMillis(SELF);
+    long t1 = System.nanoTime();
+    int held = load.openClients();
+    Load.Snapshot s = load.snapshot();
+    load.closeAll();
+    int delta = Math.max(1, opened - openedA);
+    return new Result(
+        target.system(),
+        scenario,
+        opened,
+        held,
+        0,
+        0,
+        0,
+        held,
+        -1,
+        0,
+        (t1 - t0) / 1e6,
+        server1 - server0,
+        self1 - self0,
+        s.errors() + s.closedEarly(),
+        (heapB - heapA) / (double) delta,
+        (rssB - rssA) / (double) delta,
+        (rssB - rss0) / (double) Math.max(1, opened));
+  }
+
+  /**
+   * A full collection, then a pause: the JVM gives free heap back to the OS in the background after
+   * a full collection, so RSS is read only once that is done.
+   */
+  private long settledHeap(Target target) throws IOException, InterruptedException {
+    long heap = target.heapAfterGc();
+    Thread.sleep(plan.settle().toMillis());
+    return heap;
+  }
+
+  private static void sleepUntil(long nanoTime) throws InterruptedException {
+    long left;
+    while ((left = nanoTime - System.nanoTime()) > 0) {
+      Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
+    }
+  }
+}

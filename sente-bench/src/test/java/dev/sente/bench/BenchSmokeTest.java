@@ -1,0 +1,68 @@
+package dev.sente.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness's smoke run: every scenario against every system with ten connections for about a
+ * second, so that the harness never rots. The numbers mean nothing here; that messages flowed and
+ * the report has its rows is what counts. Socket.IO runs when the build's {@code npm ci} installed
+ * it (it always does, unless the tests are skipped).
+ */
+class BenchSmokeTest {
+
+  @Test
+  void everyScenarioExchangesMessagesWithEverySystemAndTheReportHasItsRows(@TempDir Path out)
+      throws Exception {
+    Path benchDir = Plan.findBenchDir();
+    boolean socketIo = Files.isDirectory(benchDir.resolve("node_modules/socket.io"));
+    List<String> systems = socketIo ? Plan.ALL_SYSTEMS : List.of("sente", "jetty");
+    Plan plan = Plan.smoke(benchDir, systems, true);
+
+    List<Result> results = Bench.run(plan, System.out);
+
+    assertThat(results).hasSize(systems.size() * Scenario.Kind.values().length);
+    for (Result r : results) {
+      String what = r.system() + " " + r.scenario().label();
+      assertThat(r.opened()).as(what).isEqualTo(10);
+      switch (r.scenario().kind()) {
+        case WS_RR, AJAX_RR -> {
+          assertThat(r.count()).as(what).isPositive();
+          assertThat(r.p99()).as(what).isPositive();
+        }
+        case WS_PUSH, AJAX_PUSH -> {
+          assertThat(r.expected()).as(what).isPositive();
+          assertThat(r.count()).as(what).isEqualTo(r.expected());
+        }
+        case IDLE -> {
+          assertThat(r.count()).as(what).isEqualTo(10);
+          assertThat(r.heapPerConnection()).as(what).isNotNegative();
+        }
+      }
+    }
+    Report report = new Report(results);
+    for (String system : systems) {
+      assertThat(report.resultsTable()).contains("| " + system + " |");
+      assertThat(report.idleTable()).contains("| " + system + " |");
+    }
+    assertThat(report.ratioTable()).contains("request/reply, WebSocket, 10 |");
+    Path chart = out.resolve("request-reply.png");
+    Chart.write(chart, "Request/reply", results, Scenario.Kind.WS_RR);
+    byte[] png = Files.readAllBytes(chart);
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+  }
+
+  @Test
+  void scenariosParseWithAndWithoutAnOfferedRate() {
+    assertThat(Scenario.parse("ws-rr:1000")).isEqualTo(new Scenario(Scenario.Kind.WS_RR, 1000, 0));
+    assertThat(Scenario.parse("ajax-push:5_000@5000"))
+        .isEqualTo(new Scenario(Scenario.Kind.AJAX_PUSH, 5000, 5000));
+    assertThat(Scenario.parse("ws-push:1000@20000").label())
+        .isEqualTo("push fan-out, WebSocket, 1,000 (offered 20,000/s)");
+  }
+}
