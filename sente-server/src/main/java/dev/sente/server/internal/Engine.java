@@ -346,6 +346,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
                       Transport.WEBSOCKET, conn.userId, conn.clientId, serialExecutor()));
       // Queued under the lock (sends never block), so that no push can overtake the handshake,
       // and the socket is registered before the client can see the handshake and act on it.
+      conn.handlers = entry.handlers;
       conn.send(handshake);
       List<Event> pending = entry.takePending();
       if (!pending.isEmpty()) {
@@ -377,13 +378,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
           e.getMessage());
       return;
     }
-    Executor handlers;
-    synchronized (registry) {
-      ClientEntry entry = registry.find(Transport.WEBSOCKET, conn.userId, conn.clientId);
-      handlers = entry != null ? entry.handlers : null;
-    }
+    Executor handlers = conn.handlers; // no registry lock on the per-message path
     if (handlers == null) {
-      return; // the socket was replaced or forgotten
+      return; // not registered yet: cannot happen once the handshake went out
     }
     Object callback = frame.callback();
     Optional<Event> read = protocol.readEvent(frame.payload());

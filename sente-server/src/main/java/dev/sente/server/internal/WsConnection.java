@@ -27,6 +27,10 @@ final class WsConnection implements WebSocketListener {
   private final Engine engine;
   private final ArrayDeque<Packed> queue = new ArrayDeque<>();
   private final int maxQueued;
+
+  /** The handler order of this socket's client, set when the socket is registered. */
+  volatile java.util.concurrent.Executor handlers;
+
   private WebSocketChannel channel;
   private boolean writing;
   private boolean closed;
