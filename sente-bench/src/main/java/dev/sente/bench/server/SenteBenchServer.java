@@ -3,13 +3,16 @@ package dev.sente.bench.server;
 import dev.sente.jetty.JettyServer;
 import dev.sente.jetty.SenteJetty;
 import dev.sente.server.SenteServer;
+import java.time.Duration;
 
 /**
  * Ours, as an application would set it up: {@code SenteServer.builder()...build()} with default
  * batching windows and the JSON packer, on the embedded Jetty of {@code SenteJetty}. The user id
  * comes from the {@code uid} query parameter; {@code bench/echo} replies with its data; pushes go
  * through {@code send(user, "bench/push", System.nanoTime())}. With {@code -Dbench.handlers=inline}
- * handlers run on the I/O thread ({@code handlerExecutor(Runnable::run)}), for the profile study.
+ * handlers run on the I/O thread ({@code handlerExecutor(Runnable::run)}), and with {@code
+ * -Dbench.keepAliveSeconds=N} the keep-alive is N seconds, with {@code -Dbench.ajaxBatchMillis=N}
+ * the Ajax batching window N ms: variants for the profile study.
  */
 final class SenteBenchServer implements BenchServer {
   private final SenteServer sente;
@@ -23,8 +26,17 @@ final class SenteBenchServer implements BenchServer {
   static SenteBenchServer start(int port) {
     SenteServer.Builder builder =
         SenteServer.builder().allowAnyOrigin().userId(request -> request.queryParam("uid"));
+    // variants for the profile study, not the defaults
     if ("inline".equals(System.getProperty("bench.handlers"))) {
-      builder.handlerExecutor(Runnable::run); // a variant for the profile study, not the default
+      builder.handlerExecutor(Runnable::run);
+    }
+    if (System.getProperty("bench.keepAliveSeconds") != null) {
+      builder.keepAlive(Duration.ofSeconds(Long.getLong("bench.keepAliveSeconds")));
+    }
+    if (System.getProperty("bench.ajaxBatchMillis") != null) {
+      builder.batchWindows(
+          SenteServer.Builder.DEFAULT_WEBSOCKET_BATCH,
+          Duration.ofMillis(Long.getLong("bench.ajaxBatchMillis")));
     }
     SenteServer sente = builder.build();
     sente.on("bench/echo", message -> message.reply(message.event().data()));
