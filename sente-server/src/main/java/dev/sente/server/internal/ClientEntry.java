@@ -71,10 +71,6 @@ final class ClientEntry {
     return out;
   }
 
-  boolean hasPending() {
-    return !pending.isEmpty();
-  }
-
   void cancelGrace() {
     if (graceTimer != null) {
       graceTimer.cancel();

@@ -135,18 +135,19 @@ public final class Engine implements SenteServer, SenteEndpoint {
     if (closed) {
       return false;
     }
-    boolean any = false;
-    for (Transport transport : Transport.values()) {
-      boolean has;
-      synchronized (registry) {
-        has = registry.hasClients(transport, userId);
-      }
-      if (has) {
-        any = true;
-        buffers.add(transport, userId, event, flush);
-      }
+    boolean webSocket;
+    boolean ajax;
+    synchronized (registry) {
+      webSocket = registry.hasClients(Transport.WEBSOCKET, userId);
+      ajax = registry.hasClients(Transport.AJAX, userId);
     }
-    return any;
+    if (webSocket) {
+      buffers.add(Transport.WEBSOCKET, userId, event, flush);
+    }
+    if (ajax) {
+      buffers.add(Transport.AJAX, userId, event, flush);
+    }
+    return webSocket || ajax;
   }
 
   @Override

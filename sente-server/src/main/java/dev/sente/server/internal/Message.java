@@ -91,11 +91,6 @@ final class Message implements EventMessage {
     }
   }
 
-  /** True once a reply was attempted. */
-  boolean replied() {
-    return replied.get();
-  }
-
   /** Replies with a protocol keyword (chsk/error) when nothing was replied yet. */
   void replyKeywordIfUnanswered(String keyword) {
     if (replySink != null && replied.compareAndSet(false, true)) {
