@@ -15,7 +15,8 @@ public final class SerialExecutor implements Executor {
 
   private final Executor delegate;
   private final BiConsumer<Runnable, Throwable> onError;
-  private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+  private final Object lock = new Object();
+  private ArrayDeque<Runnable> queue; // created when a task has to wait behind a running one
   private boolean running;
 
   /** Runs tasks on the delegate; a task's exception goes to {@code onError}. */
@@ -27,19 +28,22 @@ public final class SerialExecutor implements Executor {
   @Override
   public void execute(Runnable task) {
     Objects.requireNonNull(task, "task");
-    synchronized (queue) {
-      queue.add(task);
+    synchronized (lock) {
       if (running) {
+        if (queue == null) {
+          queue = new ArrayDeque<>(4);
+        }
+        queue.add(task);
         return;
       }
       running = true;
     }
     try {
-      delegate.execute(this::drain);
+      delegate.execute(() -> drain(task));
     } catch (RuntimeException e) {
-      synchronized (queue) {
+      synchronized (lock) {
         running = false;
-        queue.clear();
+        queue = null;
       }
       throw e;
     }
@@ -47,25 +51,25 @@ public final class SerialExecutor implements Executor {
 
   /** The number of tasks waiting, not counting a running one. */
   public int queued() {
-    synchronized (queue) {
-      return queue.size();
+    synchronized (lock) {
+      return queue == null ? 0 : queue.size();
     }
   }
 
-  private void drain() {
+  private void drain(Runnable first) {
+    Runnable next = first;
     while (true) {
-      Runnable next;
-      synchronized (queue) {
-        next = queue.poll();
-        if (next == null) {
-          running = false;
-          return;
-        }
-      }
       try {
         next.run();
       } catch (Throwable t) {
         onError.accept(next, t);
+      }
+      synchronized (lock) {
+        next = queue == null ? null : queue.poll();
+        if (next == null) {
+          running = false;
+          return;
+        }
       }
     }
   }

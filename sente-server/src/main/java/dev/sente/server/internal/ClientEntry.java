@@ -42,7 +42,7 @@ final class ClientEntry {
   Cancellable graceTimer;
   Cancellable pollTimer;
 
-  private final ArrayDeque<Event> pending = new ArrayDeque<>();
+  private ArrayDeque<Event> pending; // created when the first event has to wait
   long droppedPending;
 
   ClientEntry(Transport transport, String userId, String clientId, SerialExecutor handlers) {
@@ -54,6 +54,9 @@ final class ClientEntry {
 
   /** Keeps events for later delivery; drops the oldest beyond the limit and returns how many. */
   int addPending(List<Event> events, int limit) {
+    if (pending == null) {
+      pending = new ArrayDeque<>(Math.max(4, events.size()));
+    }
     pending.addAll(events);
     int dropped = 0;
     while (pending.size() > limit) {
@@ -66,8 +69,11 @@ final class ClientEntry {
 
   /** Takes every waiting event. */
   List<Event> takePending() {
+    if (pending == null || pending.isEmpty()) {
+      return List.of();
+    }
     List<Event> out = new ArrayList<>(pending);
-    pending.clear();
+    pending = null;
     return out;
   }
 

@@ -35,6 +35,11 @@ final class Dispatcher {
     catchAll = handler;
   }
 
+  /** True when a handler (its own or the catch-all) would receive events of this id. */
+  boolean isHandled(String eventId) {
+    return catchAll != null || handlers.containsKey(eventId);
+  }
+
   /** Runs the message's handler on the executor (the connection's serial executor). */
   void dispatch(Executor executor, Message message) {
     try {

@@ -48,6 +48,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
   final Registry registry = new Registry();
   private final Dispatcher dispatcher;
   private final PushBuffers buffers;
+  private final PushLanes lanes;
+  private final Packed serverPing;
   private final AjaxHandler ajax;
   private final List<Consumer<ConnectedUsersChange>> listeners = new CopyOnWriteArrayList<>();
   private final SerialExecutor listenerExecutor;
@@ -62,9 +64,16 @@ public final class Engine implements SenteServer, SenteEndpoint {
         config.handlerExecutor().orElseGet(() -> HandlerExecutors.newHandlerExecutor("sente"));
     this.security = new SecurityChecks(config);
     this.dispatcher = new Dispatcher(config.errorHandler());
+    this.serverPing = protocol.serverPing();
+    this.lanes =
+        config.pushThreads() > 0 ? new PushLanes(config.pushThreads(), "sente-push-") : null;
     this.buffers =
         new PushBuffers(
-            scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
+            scheduler,
+            config.webSocketBatchMillis(),
+            config.ajaxBatchMillis(),
+            this::deliver,
+            lanes);
     this.ajax = new AjaxHandler(this);
     this.listenerExecutor = serialExecutor();
   }
@@ -84,6 +93,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
 
   Scheduler scheduler() {
     return scheduler;
+  }
+
+  /** The server's ping frame, packed once: it never changes. */
+  Packed serverPing() {
+    return serverPing;
   }
 
   long now() {
@@ -230,6 +244,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
         socket.close(1001, "Server shutting down");
       }
       ajax.endPoll(entry);
+    }
+    if (lanes != null) {
+      lanes.close();
     }
     if (ownsScheduler) {
       scheduler.close();
@@ -494,7 +511,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
     }
   }
 
+  /** A keep-alive notification, dispatched only when a handler listens for it. */
   private void notify(Executor handlers, Event event, WsConnection conn, Transport transport) {
+    if (!dispatcher.isHandled(event.id())) {
+      return; // no thread hop for the ping-pong of every idle socket nobody listens to
+    }
     dispatcher.dispatch(
         handlers,
         new Message(

@@ -25,7 +25,7 @@ final class WsConnection implements WebSocketListener {
   final String clientId;
   final SenteRequest request;
   private final Engine engine;
-  private final ArrayDeque<Packed> queue = new ArrayDeque<>();
+  private ArrayDeque<Packed> queue; // created by the first frame that has to wait
   private final int maxQueued;
 
   /** The handler order of this socket's client, set when the socket is registered. */
@@ -72,7 +72,7 @@ final class WsConnection implements WebSocketListener {
         return;
       }
       closed = true;
-      queue.clear();
+      queue = null;
       if (keepAliveTimer != null) {
         keepAliveTimer.cancel();
       }
@@ -98,13 +98,16 @@ final class WsConnection implements WebSocketListener {
         return false;
       }
       if (writing) {
+        if (queue == null) {
+          queue = new ArrayDeque<>(4);
+        }
         if (queue.size() >= maxQueued) {
           LOG.warn(
               "Closing WebSocket of client {} (user {}): {} frames queued, client too slow",
               clientId,
               userId,
               queue.size());
-          queue.clear();
+          queue = null;
           closing = true;
           channel.close(CLOSE_POLICY, "Outbound queue full");
           return false;
@@ -133,7 +136,7 @@ final class WsConnection implements WebSocketListener {
             LOG.debug("Write to client {} failed: {}", clientId, cause.toString());
             synchronized (WsConnection.this) {
               writing = false;
-              queue.clear();
+              queue = null;
             }
             close(1011, "Write failed");
           }
@@ -144,7 +147,7 @@ final class WsConnection implements WebSocketListener {
     Packed next;
     WebSocketChannel target;
     synchronized (this) {
-      next = queue.poll();
+      next = queue == null ? null : queue.poll();
       if (next == null || closed) {
         writing = false;
         return;
@@ -192,7 +195,7 @@ final class WsConnection implements WebSocketListener {
       keepAliveTimer =
           engine.scheduler().schedule(engine.config().pingTimeoutMillis(), this::checkPong);
     }
-    send(engine.protocol().serverPing());
+    send(engine.serverPing());
   }
 
   private void checkPong() {

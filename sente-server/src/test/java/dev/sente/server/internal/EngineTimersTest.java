@@ -24,6 +24,7 @@ class EngineTimersTest {
     sente =
         builder
             .scheduler(time)
+            .pushThreads(0)
             .handlerExecutor(Runnable::run)
             .userId(request -> request.sessionAttribute("uid"))
             .build();
