@@ -30,7 +30,6 @@ import java.util.function.Predicate;
  * @param maxMessageBytes the largest WebSocket message or POST body accepted
  * @param maxQueuedFrames the outbound frames queued per WebSocket before it is closed as slow
  * @param maxPendingEvents the events kept per client between two polls or across a reconnect
- * @param pushThreads the threads that pack and write batched pushes, 0 for the timer thread
  * @param scheduler the clock and timers, empty for the built-in one
  * @param handlerExecutor where handlers run, empty for the built-in (virtual threads)
  * @param errorHandler hears handler and listener failures
@@ -55,7 +54,6 @@ public record SenteConfig(
     long maxMessageBytes,
     int maxQueuedFrames,
     int maxPendingEvents,
-    int pushThreads,
     Optional<Scheduler> scheduler,
     Optional<Executor> handlerExecutor,
     ErrorHandler errorHandler) {}

@@ -138,13 +138,6 @@ public interface SenteServer extends AutoCloseable {
     /** Default events kept per client between polls or across a reconnect. */
     public static final int DEFAULT_MAX_PENDING_EVENTS = 1000;
 
-    /**
-     * Default threads that pack and write batched pushes: the number of processors, at most 4 (a
-     * user's pushes always go through the same one, so they keep their order).
-     */
-    public static final int DEFAULT_PUSH_THREADS =
-        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-
     /** The client's HTTP timeout for polls; the long-poll timeout must stay below it. */
     public static final Duration CLIENT_AJAX_TIMEOUT = Duration.ofSeconds(60);
 
@@ -167,7 +160,6 @@ public interface SenteServer extends AutoCloseable {
     private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
-    private int pushThreads = DEFAULT_PUSH_THREADS;
     private Scheduler scheduler;
     private Executor handlerExecutor;
     private ErrorHandler errorHandler =
@@ -303,21 +295,6 @@ public interface SenteServer extends AutoCloseable {
       return this;
     }
 
-    /**
-     * Threads that pack and write batched pushes, so that the batches of many users that close at
-     * the same moment go out in parallel, not one after another on the timer thread; default the
-     * number of processors, at most 4. A user's pushes always go through the same thread and keep
-     * their order. 0 writes them on the timer thread (and a flushed send on the sending thread),
-     * which tests on a manual clock want.
-     */
-    public Builder pushThreads(int pushThreads) {
-      if (pushThreads < 0) {
-        throw new IllegalArgumentException("pushThreads must not be negative");
-      }
-      this.pushThreads = pushThreads;
-      return this;
-    }
-
     /** The clock and timers; default a daemon scheduler thread. Tests inject a manual one. */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -362,7 +339,6 @@ public interface SenteServer extends AutoCloseable {
           maxMessageBytes,
           maxQueuedFrames,
           maxPendingEvents,
-          pushThreads,
           Optional.ofNullable(scheduler),
           Optional.ofNullable(handlerExecutor),
           errorHandler);

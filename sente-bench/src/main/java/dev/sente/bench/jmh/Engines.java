@@ -15,7 +15,6 @@ final class Engines {
             .allowAnyOrigin()
             .userId(request -> request.queryParam("uid"))
             .scheduler(clock)
-            .pushThreads(0) // deliveries on the benchmark thread, as the clock moves
             .handlerExecutor(Runnable::run)
             .maxQueuedFrames(1 << 16)
             // the benchmarks move the manual clock by whole batching windows, for hours of

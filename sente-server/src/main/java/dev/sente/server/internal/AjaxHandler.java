@@ -86,19 +86,19 @@ final class AjaxHandler {
       entry.poll = channel;
       entry.generation++;
       entry.request = exchange;
-      entry.cancelGrace();
-      entry.cancelPollTimer();
+      entry.grace.clear();
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : engine.snapshotIfListened();
       pending = entry.takePending();
       if (pending.isEmpty()) {
-        ClientEntry held = entry;
-        entry.pollTimer =
-            engine
-                .scheduler()
-                .schedule(
-                    engine.config().longPollTimeoutMillis(),
-                    () -> complete(held, channel, engine.protocol().timeout(), List.of()));
+        if (entry.pollTask == null) {
+          ClientEntry held = entry;
+          entry.pollTask = () -> pollTimedOut(held);
+        }
+        entry.pollTimeout.set(
+            engine.scheduler(), engine.config().longPollTimeoutMillis(), entry.pollTask);
+      } else {
+        entry.pollTimeout.clear();
       }
     }
     if (replaced != null) {
@@ -110,6 +110,20 @@ final class AjaxHandler {
     }
     ClientEntry held = entry;
     channel.onGone(() -> pollEnded(held, channel));
+  }
+
+  /** The poll timeout's timer: answers the held poll with the timeout once it is due. */
+  private void pollTimedOut(ClientEntry entry) {
+    LongPollChannel channel;
+    synchronized (engine.registry) {
+      if (!entry.pollTimeout.fired(engine.scheduler(), entry.pollTask)) {
+        return;
+      }
+      channel = entry.poll;
+    }
+    if (channel != null) {
+      complete(entry, channel, engine.protocol().timeout(), List.of());
+    }
   }
 
   /**
@@ -133,7 +147,7 @@ final class AjaxHandler {
         return;
       }
       entry.poll = null;
-      entry.cancelPollTimer();
+      entry.pollTimeout.clear();
       if (!engine.isClosed()) {
         engine.armGrace(entry, engine.config().ajaxGraceMillis());
       }

@@ -2,7 +2,6 @@ package dev.sente.server.internal;
 
 import dev.sente.core.Event;
 import dev.sente.core.concurrent.SerialExecutor;
-import dev.sente.core.time.Cancellable;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.Transport;
 import dev.sente.server.spi.LongPollChannel;
@@ -39,8 +38,16 @@ final class ClientEntry {
   /** The request of the latest socket or poll, for notifications. */
   SenteRequest request;
 
-  Cancellable graceTimer;
-  Cancellable pollTimer;
+  /** While it has neither socket nor poll: when the client is forgotten. */
+  final Deadline grace = new Deadline();
+
+  /** While a poll is held: when it is answered with the timeout. */
+  final Deadline pollTimeout = new Deadline();
+
+  /** The timer tasks of the two deadlines, made once per client. */
+  Runnable graceTask;
+
+  Runnable pollTask;
 
   private ArrayDeque<Event> pending; // created when the first event has to wait
   long droppedPending;
@@ -77,18 +84,10 @@ final class ClientEntry {
     return out;
   }
 
-  void cancelGrace() {
-    if (graceTimer != null) {
-      graceTimer.cancel();
-      graceTimer = null;
-    }
-  }
-
-  void cancelPollTimer() {
-    if (pollTimer != null) {
-      pollTimer.cancel();
-      pollTimer = null;
-    }
+  /** Cancels both deadlines' timers: the client goes away. */
+  void cancelTimers() {
+    grace.cancel();
+    pollTimeout.cancel();
   }
 
   @Override

@@ -48,7 +48,6 @@ public final class Engine implements SenteServer, SenteEndpoint {
   final Registry registry = new Registry();
   private final Dispatcher dispatcher;
   private final PushBuffers buffers;
-  private final PushLanes lanes;
   private final Packed serverPing;
   private final AjaxHandler ajax;
   private final List<Consumer<ConnectedUsersChange>> listeners = new CopyOnWriteArrayList<>();
@@ -65,15 +64,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
     this.security = new SecurityChecks(config);
     this.dispatcher = new Dispatcher(config.errorHandler());
     this.serverPing = protocol.serverPing();
-    this.lanes =
-        config.pushThreads() > 0 ? new PushLanes(config.pushThreads(), "sente-push-") : null;
     this.buffers =
         new PushBuffers(
-            scheduler,
-            config.webSocketBatchMillis(),
-            config.ajaxBatchMillis(),
-            this::deliver,
-            lanes);
+            scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
     this.ajax = new AjaxHandler(this);
     this.listenerExecutor = serialExecutor();
   }
@@ -231,8 +224,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
     synchronized (registry) {
       all = registry.all();
       for (ClientEntry entry : all) {
-        entry.cancelGrace();
-        entry.cancelPollTimer();
+        entry.cancelTimers();
       }
     }
     for (ClientEntry entry : all) {
@@ -244,9 +236,6 @@ public final class Engine implements SenteServer, SenteEndpoint {
         socket.close(1001, "Server shutting down");
       }
       ajax.endPoll(entry);
-    }
-    if (lanes != null) {
-      lanes.close();
     }
     if (ownsScheduler) {
       scheduler.close();
@@ -374,7 +363,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
       entry.socket = conn;
       entry.generation++;
       entry.request = conn.request;
-      entry.cancelGrace();
+      entry.grace.clear();
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : snapshotIfListened();
     }
@@ -441,19 +430,22 @@ public final class Engine implements SenteServer, SenteEndpoint {
     }
   }
 
-  /** Arms the entry's grace timer; call holding the registry lock. */
+  /** Starts (or restarts) the entry's grace period; call holding the registry lock. */
   void armGrace(ClientEntry entry, long millis) {
-    long generation = entry.generation;
-    entry.cancelGrace();
-    entry.graceTimer = scheduler.schedule(millis, () -> graceExpired(entry, generation));
+    if (entry.graceTask == null) {
+      entry.graceTask = () -> graceExpired(entry);
+    }
+    entry.grace.set(scheduler, millis, entry.graceTask);
   }
 
-  private void graceExpired(ClientEntry entry, long generation) {
+  private void graceExpired(ClientEntry entry) {
     Registry.UserChange change;
     ConnectedUsers before;
     ConnectedUsers after;
     synchronized (registry) {
-      if (entry.generation != generation || entry.socket != null || entry.poll != null) {
+      if (!entry.grace.fired(scheduler, entry.graceTask)
+          || entry.socket != null
+          || entry.poll != null) {
         return;
       }
       before = snapshotIfListened();

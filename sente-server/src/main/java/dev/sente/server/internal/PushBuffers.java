@@ -4,115 +4,158 @@ import dev.sente.core.Event;
 import dev.sente.core.time.Cancellable;
 import dev.sente.core.time.Scheduler;
 import dev.sente.server.Transport;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Batching windows per transport and user: the first event for a user arms the window's timer,
  * every event sent before it fires joins the batch, and the batch goes out as one frame. A flush
  * sends the user's batch, with the new event, at once.
  *
- * <p>With {@link PushLanes}, a closed batch is handed to its user's lane while this object's lock
- * is held, so batches reach the lane, and the client, in the order they were closed. Without lanes,
- * the batch is delivered on the closing thread (the timer's, or the sender's for a flush).
+ * <p>A closed batch is delivered on the thread that closed it (the timer's, or the sender's for a
+ * flush), outside this object's lock. One user's batches never overtake each other: while one is
+ * being delivered, later ones of that user wait in line and the delivering thread takes them too.
+ * (Sente leaves this open: there a flushed send may overtake a batch being packed.)
  */
 final class PushBuffers {
+  private static final Logger LOG = LoggerFactory.getLogger(PushBuffers.class);
 
   /** Delivers one batch. */
   interface Sink {
     void deliver(Transport transport, String userId, List<Event> events);
   }
 
-  private static final class Batch {
-    final List<Event> events = new ArrayList<>(4);
-    Cancellable timer;
+  /** A user's state on one transport; in the map while a window is open or a delivery runs. */
+  private static final class UserBuffer {
+    List<Event> open; // the events of the open window, null when none is open
+    Cancellable timer; // the open window's end
+    boolean delivering; // a thread is delivering this user's batches
+    ArrayDeque<List<Event>> waiting; // closed batches behind the one being delivered
   }
 
   // one map per transport, keyed by user id: no key object per send
-  private final Map<String, Batch> webSocketBatches = new HashMap<>();
-  private final Map<String, Batch> ajaxBatches = new HashMap<>();
+  private final Map<String, UserBuffer> webSocket = new HashMap<>();
+  private final Map<String, UserBuffer> ajax = new HashMap<>();
   private final Scheduler scheduler;
   private final long webSocketWindow;
   private final long ajaxWindow;
   private final Sink sink;
-  private final PushLanes lanes;
 
-  /** Batches for the sink; {@code lanes} null delivers on the thread that closes a batch. */
-  PushBuffers(
-      Scheduler scheduler, long webSocketWindow, long ajaxWindow, Sink sink, PushLanes lanes) {
+  PushBuffers(Scheduler scheduler, long webSocketWindow, long ajaxWindow, Sink sink) {
     this.scheduler = scheduler;
     this.webSocketWindow = webSocketWindow;
     this.ajaxWindow = ajaxWindow;
     this.sink = sink;
-    this.lanes = lanes;
   }
 
-  private Map<String, Batch> batches(Transport transport) {
-    return transport == Transport.WEBSOCKET ? webSocketBatches : ajaxBatches;
+  private Map<String, UserBuffer> buffers(Transport transport) {
+    return transport == Transport.WEBSOCKET ? webSocket : ajax;
   }
 
   void add(Transport transport, String userId, Event event, boolean flush) {
-    List<Event> now = null;
+    UserBuffer buffer;
+    List<Event> now;
     synchronized (this) {
-      Map<String, Batch> batches = batches(transport);
-      Batch batch = batches.get(userId);
-      if (batch == null) {
-        batch = new Batch();
-        batches.put(userId, batch);
+      Map<String, UserBuffer> buffers = buffers(transport);
+      buffer = buffers.get(userId);
+      if (buffer == null) {
+        buffer = new UserBuffer();
+        buffers.put(userId, buffer);
+      }
+      if (buffer.open == null) {
+        buffer.open = new ArrayList<>(4);
         if (!flush) {
-          Batch armed = batch;
+          UserBuffer armed = buffer;
           long window = transport == Transport.WEBSOCKET ? webSocketWindow : ajaxWindow;
-          batch.timer = scheduler.schedule(window, () -> flush(transport, userId, armed));
+          buffer.timer = scheduler.schedule(window, () -> windowEnds(transport, userId, armed));
         }
       }
-      batch.events.add(event);
-      if (flush) {
-        batches.remove(userId);
-        if (batch.timer != null) {
-          batch.timer.cancel();
-        }
-        if (lanes != null) {
-          handOver(transport, userId, batch.events);
-        } else {
-          now = batch.events;
-        }
+      buffer.open.add(event);
+      if (!flush) {
+        return;
       }
+      now = close(buffer);
     }
     if (now != null) {
-      sink.deliver(transport, userId, now);
+      deliverInOrder(transport, userId, buffer, now);
     }
   }
 
-  private void flush(Transport transport, String userId, Batch batch) {
+  private void windowEnds(Transport transport, String userId, UserBuffer buffer) {
+    List<Event> now;
     synchronized (this) {
-      Map<String, Batch> batches = batches(transport);
-      if (batches.get(userId) != batch) {
-        return;
+      if (buffers(transport).get(userId) != buffer || buffer.open == null) {
+        return; // flushed or cleared meanwhile
       }
-      batches.remove(userId);
-      if (lanes != null) {
-        handOver(transport, userId, batch.events);
-        return;
-      }
+      now = close(buffer);
     }
-    sink.deliver(transport, userId, batch.events);
+    if (now != null) {
+      deliverInOrder(transport, userId, buffer, now);
+    }
   }
 
-  /** Queues the batch on its user's lane; call holding this object's lock. */
-  private void handOver(Transport transport, String userId, List<Event> events) {
-    lanes.execute(userId, () -> sink.deliver(transport, userId, events));
+  /**
+   * Closes the open window; returns its batch when this thread is to deliver it, or null when it
+   * waits behind a delivery in progress. Call holding this object's lock.
+   */
+  private List<Event> close(UserBuffer buffer) {
+    List<Event> batch = buffer.open;
+    buffer.open = null;
+    if (buffer.timer != null) {
+      buffer.timer.cancel();
+      buffer.timer = null;
+    }
+    if (buffer.delivering) {
+      if (buffer.waiting == null) {
+        buffer.waiting = new ArrayDeque<>(2);
+      }
+      buffer.waiting.add(batch);
+      return null;
+    }
+    buffer.delivering = true;
+    return batch;
+  }
+
+  /** Delivers the batch, then any that closed meanwhile, and forgets an idle user. */
+  private void deliverInOrder(
+      Transport transport, String userId, UserBuffer buffer, List<Event> first) {
+    List<Event> batch = first;
+    while (batch != null) {
+      try {
+        sink.deliver(transport, userId, batch);
+      } catch (RuntimeException e) {
+        LOG.error("Failed to deliver a push to user {}", userId, e);
+      }
+      synchronized (this) {
+        batch = buffer.waiting == null ? null : buffer.waiting.poll();
+        if (batch == null) {
+          buffer.delivering = false;
+          if (buffer.open == null) {
+            buffers(transport).remove(userId, buffer);
+          }
+        }
+      }
+    }
+  }
+
+  /** Users with an open window or a delivery in progress, on both transports (for tests). */
+  synchronized int activeUsers() {
+    return webSocket.size() + ajax.size();
   }
 
   synchronized void clear() {
-    for (Map<String, Batch> batches : List.of(webSocketBatches, ajaxBatches)) {
-      for (Batch batch : batches.values()) {
-        if (batch.timer != null) {
-          batch.timer.cancel();
+    for (Map<String, UserBuffer> buffers : List.of(webSocket, ajax)) {
+      for (UserBuffer buffer : buffers.values()) {
+        if (buffer.timer != null) {
+          buffer.timer.cancel();
         }
       }
-      batches.clear();
+      buffers.clear();
     }
   }
 }

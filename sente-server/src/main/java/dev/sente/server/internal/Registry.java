@@ -98,8 +98,7 @@ final class Registry {
     if (byClient.isEmpty()) {
       clients.get(entry.transport).remove(entry.userId);
     }
-    entry.cancelGrace();
-    entry.cancelPollTimer();
+    entry.cancelTimers();
     if (!entry.connected) {
       return UserChange.NONE;
     }

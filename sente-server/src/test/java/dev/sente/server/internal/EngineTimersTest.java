@@ -24,7 +24,6 @@ class EngineTimersTest {
     sente =
         builder
             .scheduler(time)
-            .pushThreads(0)
             .handlerExecutor(Runnable::run)
             .userId(request -> request.sessionAttribute("uid"))
             .build();
@@ -201,6 +200,31 @@ class EngineTimersTest {
     time.advance(1000);
     FakeExchange next = ajaxGet("alice", "c3", false);
     assertThat(next.poll.body).isEqualTo("[[[\"x/b\",2],[\"x/c\",3]],null]");
+  }
+
+  @Test
+  void pollAfterPollKeepsAtMostOneTimerPerDeadlineAndTheTimeoutsStayExact() {
+    start(SenteServer.builder());
+    ajaxGet("alice", "c3", true);
+    FakeExchange poll = ajaxGet("alice", "c3", false);
+    for (int i = 0; i < 200; i++) {
+      time.advance(10);
+      sente.send("alice", "x/a", i, true); // answers the poll at once
+      assertThat(poll.poll.body).isEqualTo("[[[\"x/a\"," + i + "]],null]");
+      poll = ajaxGet("alice", "c3", false);
+    }
+    // the grace and poll deadlines moved 200 times: still one timer each
+    assertThat(time.pending()).isEqualTo(2);
+    time.advance(19_999);
+    assertThat(poll.poll.body).isNull();
+    time.advance(1);
+    assertThat(poll.poll.body).isEqualTo("[\"chsk/timeout\",null]");
+    assertThat(sente.connectedUsers().ajax()).containsExactly("alice");
+    time.advance(4_999);
+    assertThat(sente.connectedUsers().ajax()).containsExactly("alice");
+    time.advance(1);
+    assertThat(sente.connectedUsers().ajax()).isEmpty();
+    assertThat(time.pending()).isZero();
   }
 
   @Test

@@ -1,13 +1,11 @@
 package dev.sente.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.sente.core.Event;
 import dev.sente.core.time.ManualScheduler;
 import dev.sente.server.SenteServer;
 import dev.sente.server.Transport;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,20 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Batched pushes handed to the push lanes, and keep-alive notifications nobody listens to. */
+/** Batch delivery order per user, forgetting idle users, and keep-alive notifications. */
 class PushDeliveryTest {
   private final ManualScheduler time = new ManualScheduler();
-  private PushLanes lanes;
+  private final List<Delivered> delivered = new CopyOnWriteArrayList<>();
   private SenteServer sente;
 
   private record Delivered(String thread, String userId, List<String> events) {}
-
-  private final List<Delivered> delivered = new CopyOnWriteArrayList<>();
-
-  private PushBuffers buffers(int laneCount, PushBuffers.Sink sink) {
-    lanes = laneCount > 0 ? new PushLanes(laneCount, "test-push-") : null;
-    return new PushBuffers(time, 30, 100, sink, lanes);
-  }
 
   private void record(Transport transport, String userId, List<Event> events) {
     List<String> ids = new ArrayList<>();
@@ -40,92 +31,91 @@ class PushDeliveryTest {
 
   @AfterEach
   void close() {
-    if (lanes != null) {
-      lanes.close();
-    }
     if (sente != null) {
       sente.close();
     }
   }
 
   @Test
-  void aClosedBatchIsWrittenOnAPushLaneNotOnTheTimerThread() {
-    PushBuffers buffers = buffers(2, this::record);
-    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/a"), false);
-    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/b"), false);
-    time.advance(30);
-    await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 1);
-    assertThat(delivered.get(0).thread()).startsWith("test-push-");
-    assertThat(delivered.get(0).events()).containsExactly("x/a", "x/b");
-  }
-
-  @Test
-  void aUsersBatchesKeepTheirOrderBehindASlowDeliveryWhileOtherUsersGoOn() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
+  void aFlushCannotOvertakeTheUsersBatchBeingDeliveredAndOtherUsersAreNotHeldUp() throws Exception {
     CountDownLatch firstStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     PushBuffers buffers =
-        buffers(
-            2,
+        new PushBuffers(
+            time,
+            30,
+            100,
             (transport, user, events) -> {
               if (events.get(0).id().equals("x/1")) {
                 firstStarted.countDown();
-                try {
-                  release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
+                await(release);
               }
               record(transport, user, events);
             });
-    String slow = "alice";
-    String other = userOnAnotherLane(slow);
-    buffers.add(Transport.WEBSOCKET, slow, Event.of("x/1"), false);
-    time.advance(30); // alice's first batch closes and blocks its lane
+    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/1"), false);
+    Thread timer = new Thread(() -> time.advance(30), "timer");
+    timer.start(); // closes alice's window; her delivery blocks in the sink
     assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
-    buffers.add(Transport.WEBSOCKET, slow, Event.of("x/2"), false);
-    time.advance(30); // her second batch waits behind the first
-    buffers.add(Transport.WEBSOCKET, slow, Event.of("x/3"), true); // a flush too
-    buffers.add(Transport.WEBSOCKET, other, Event.of("y/1"), true);
-    await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 1);
-    assertThat(delivered.get(0).userId()).isEqualTo(other);
+
+    String me = Thread.currentThread().getName();
+    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/2"), true);
+    buffers.add(Transport.WEBSOCKET, "bob", Event.of("y/1"), true);
+    assertThat(delivered).containsExactly(new Delivered(me, "bob", List.of("y/1")));
+
     release.countDown();
-    await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 4);
-    assertThat(delivered.stream().filter(d -> d.userId().equals(slow)).map(Delivered::events))
-        .containsExactly(List.of("x/1"), List.of("x/2"), List.of("x/3"));
-  }
-
-  /** A user id that the two lanes put on the other lane than {@code userId}'s. */
-  private static String userOnAnotherLane(String userId) {
-    for (int i = 0; ; i++) {
-      String candidate = "user-" + i;
-      if (lane(candidate) != lane(userId)) {
-        return candidate;
-      }
-    }
-  }
-
-  private static int lane(String userId) {
-    int h = userId.hashCode();
-    return Math.floorMod(h ^ (h >>> 16), 2);
-  }
-
-  @Test
-  void withoutLanesABatchIsWrittenOnTheThreadThatClosesIt() {
-    PushBuffers buffers = buffers(0, this::record);
-    buffers.add(Transport.AJAX, "alice", Event.of("x/a"), false);
-    time.advance(99);
-    assertThat(delivered).isEmpty();
-    time.advance(1);
+    timer.join(5000);
     assertThat(delivered)
-        .containsExactly(new Delivered(Thread.currentThread().getName(), "alice", List.of("x/a")));
+        .containsExactly(
+            new Delivered(me, "bob", List.of("y/1")),
+            new Delivered("timer", "alice", List.of("x/1")),
+            new Delivered("timer", "alice", List.of("x/2")));
+    assertThat(buffers.activeUsers()).isZero();
   }
 
   @Test
-  void closedLanesDropLaterPushesQuietly() {
-    PushBuffers buffers = buffers(1, this::record);
-    lanes.close();
-    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/a"), true);
-    assertThat(delivered).isEmpty();
+  void aFlushTakesTheOpenWindowWithItAndCancelsItsTimer() {
+    PushBuffers buffers = new PushBuffers(time, 30, 100, this::record);
+    buffers.add(Transport.AJAX, "alice", Event.of("x/1"), false);
+    buffers.add(Transport.AJAX, "alice", Event.of("x/2"), true);
+    assertThat(delivered).extracting(Delivered::events).containsExactly(List.of("x/1", "x/2"));
+    assertThat(time.pending()).isZero();
+    assertThat(buffers.activeUsers()).isZero();
+  }
+
+  @Test
+  void usersAreForgottenOnceTheirWindowIsDelivered() {
+    PushBuffers buffers = new PushBuffers(time, 30, 100, this::record);
+    for (int i = 0; i < 100; i++) {
+      buffers.add(Transport.WEBSOCKET, "user-" + i, Event.of("x/a"), false);
+      buffers.add(Transport.AJAX, "user-" + i, Event.of("x/a"), false);
+    }
+    assertThat(buffers.activeUsers()).isEqualTo(200);
+    time.advance(30);
+    assertThat(buffers.activeUsers()).isEqualTo(100);
+    time.advance(70);
+    assertThat(buffers.activeUsers()).isZero();
+    assertThat(delivered).hasSize(200);
+  }
+
+  @Test
+  void aFailingDeliveryIsLoggedAndTheNextBatchStillGoesOut() {
+    AtomicInteger calls = new AtomicInteger();
+    PushBuffers buffers =
+        new PushBuffers(
+            time,
+            30,
+            100,
+            (transport, user, events) -> {
+              if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("socket gone");
+              }
+              record(transport, user, events);
+            });
+    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/1"), true);
+    String me = Thread.currentThread().getName();
+    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/2"), true);
+    assertThat(delivered).extracting(Delivered::events).containsExactly(List.of("x/2"));
+    assertThat(buffers.activeUsers()).isZero();
   }
 
   @Test
@@ -134,7 +124,6 @@ class PushDeliveryTest {
     sente =
         SenteServer.builder()
             .scheduler(time)
-            .pushThreads(0)
             .handlerExecutor(
                 task -> {
                   tasks.incrementAndGet();
@@ -157,13 +146,20 @@ class PushDeliveryTest {
 
   @Test
   void aPingHandlerStillHearsThePings() {
-    sente =
-        SenteServer.builder().scheduler(time).pushThreads(0).handlerExecutor(Runnable::run).build();
+    sente = SenteServer.builder().scheduler(time).handlerExecutor(Runnable::run).build();
     List<String> heard = new CopyOnWriteArrayList<>();
     sente.on("chsk/ws-ping", message -> heard.add(message.id()));
     FakeExchange exchange = FakeExchange.webSocket("client-id=c1");
     sente.endpoint().handle(exchange);
     exchange.socket.receive("[[\"chsk/ws-ping\"],null]");
     assertThat(heard).containsExactly("chsk/ws-ping");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
