@@ -11,6 +11,7 @@ import dev.sente.server.Transport;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.LongPollChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -154,17 +155,38 @@ final class AjaxHandler {
     }
   }
 
-  /** Pushes a batch to the client's held poll, or keeps it for the next poll. */
-  void deliver(ClientEntry entry, List<Event> events, Packed packed) {
-    LongPollChannel channel;
-    synchronized (engine.registry) {
-      channel = entry.poll;
-      if (channel == null) {
-        engine.keepPending(entry, events);
-        return;
+  /**
+   * Pushes a batch to the held polls of the user's clients, or keeps it for their next poll. One
+   * lock for all of them: each held poll is taken (it ends with this push, and the client's grace
+   * period starts) before its response is written outside the lock.
+   */
+  void deliver(String userId, List<Event> events, Packed packed) {
+    List<ClientEntry> entries = new ArrayList<>(2);
+    List<LongPollChannel> polls = new ArrayList<>(2);
+    Registry registry = engine.registry;
+    synchronized (registry) {
+      for (ClientEntry entry : registry.clientsView(Transport.AJAX, userId)) {
+        LongPollChannel channel = entry.poll;
+        if (channel == null) {
+          engine.keepPending(entry, events); // between two polls: for the next one
+          continue;
+        }
+        entry.poll = null;
+        entry.pollTimeout.clear();
+        if (!engine.isClosed()) {
+          engine.armGrace(entry, engine.config().ajaxGraceMillis());
+        }
+        entries.add(entry);
+        polls.add(channel);
       }
     }
-    complete(entry, channel, packed, events);
+    for (int i = 0; i < polls.size(); i++) {
+      if (!polls.get(i).complete(packed)) {
+        synchronized (registry) {
+          engine.keepPending(entries.get(i), events); // the client went away meanwhile
+        }
+      }
+    }
   }
 
   /** Answers the held poll with the idle timeout; true when one was held. */

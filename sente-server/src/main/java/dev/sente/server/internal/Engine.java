@@ -19,6 +19,7 @@ import dev.sente.server.Transport;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.SenteEndpoint;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -535,26 +536,28 @@ public final class Engine implements SenteServer, SenteEndpoint {
       config.errorHandler().onError(e, Optional.empty());
       return;
     }
-    List<ClientEntry> clients;
-    synchronized (registry) {
-      clients = registry.clientsOf(transport, userId);
+    if (transport == Transport.AJAX) {
+      ajax.deliver(userId, events, packed);
+      return;
     }
-    for (ClientEntry entry : clients) {
-      if (transport == Transport.WEBSOCKET) {
-        WsConnection socket;
+    // one lock for all of the user's sockets; the writes happen after it is released
+    List<ClientEntry> entries = new ArrayList<>(2);
+    List<WsConnection> sockets = new ArrayList<>(2);
+    synchronized (registry) {
+      for (ClientEntry entry : registry.clientsView(Transport.WEBSOCKET, userId)) {
+        if (entry.socket == null) {
+          keepPending(entry, events); // in its grace period: for its next socket
+        } else {
+          entries.add(entry);
+          sockets.add(entry.socket);
+        }
+      }
+    }
+    for (int i = 0; i < sockets.size(); i++) {
+      if (!sockets.get(i).send(packed)) {
         synchronized (registry) {
-          socket = entry.socket;
-          if (socket == null) {
-            keepPending(entry, events);
-          }
+          keepPending(entries.get(i), events);
         }
-        if (socket != null && !socket.send(packed)) {
-          synchronized (registry) {
-            keepPending(entry, events);
-          }
-        }
-      } else {
-        ajax.deliver(entry, events, packed);
       }
     }
   }

@@ -58,6 +58,12 @@ final class Registry {
     return byClient == null ? List.of() : new ArrayList<>(byClient.values());
   }
 
+  /** Every client of a user on a transport: a live view, to read holding the lock only. */
+  java.util.Collection<ClientEntry> clientsView(Transport transport, String userId) {
+    Map<String, ClientEntry> byClient = clients.get(transport).get(userId);
+    return byClient == null ? List.of() : byClient.values();
+  }
+
   boolean hasClients(Transport transport, String userId) {
     return clients.get(transport).containsKey(userId);
   }
