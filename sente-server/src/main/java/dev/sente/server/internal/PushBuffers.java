@@ -92,6 +92,7 @@ final class PushBuffers {
       if (buffers(transport).get(userId) != buffer || buffer.open == null) {
         return; // flushed or cleared meanwhile
       }
+      buffer.timer = null; // it is this one, firing: nothing to cancel
       now = close(buffer);
     }
     if (now != null) {
