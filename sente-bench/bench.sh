@@ -2,7 +2,7 @@
 # The load harness and the JMH benchmarks of Sente for Java; the results are in docs/benchmarks.md.
 #
 #   sente-bench/bench.sh full                 every scenario against Sente, Socket.IO and bare Jetty,
-#                                             ~10 minutes; tables, CSV and charts go to docs/bench/
+#                                             ~12 minutes; tables, CSV and charts go to docs/bench/
 #   sente-bench/bench.sh smoke                the seconds-long run of the test suite
 #   sente-bench/bench.sh full --systems sente,jetty --scenarios ws-rr:1000,ws-push:1000@20000
 #                                             any option of dev.sente.bench.Bench (--help lists them)

@@ -208,7 +208,9 @@ public final class Bench {
             + plan.measure().toMillis()
             + " ms, push loop "
             + plan.pushDuration().toMillis()
-            + " ms at the offered rate in each scenario's name\n\n## Results\n\n"
+            + " ms at the offered rate in each scenario's name; idle CPU over "
+            + Math.max(plan.measure().toSeconds(), Runner.IDLE_CPU_WINDOW.toSeconds())
+            + " s\n\n## Results\n\n"
             + report.resultsTable()
             + "\n## Ours as a ratio\n\n"
             + report.ratioTable()
