@@ -29,6 +29,18 @@ class PushDeliveryTest {
     delivered.add(new Delivered(Thread.currentThread().getName(), userId, ids));
   }
 
+  /** Buffers (30 ms / 100 ms windows) whose sink runs {@code first}, then records the batch. */
+  private PushBuffers buffersThatFirst(java.util.function.Consumer<List<Event>> first) {
+    return new PushBuffers(
+        time,
+        30,
+        100,
+        (transport, user, events) -> {
+          first.accept(events);
+          record(transport, user, events);
+        });
+  }
+
   @AfterEach
   void close() {
     if (sente != null) {
@@ -41,16 +53,12 @@ class PushDeliveryTest {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     PushBuffers buffers =
-        new PushBuffers(
-            time,
-            30,
-            100,
-            (transport, user, events) -> {
+        buffersThatFirst(
+            events -> {
               if (events.get(0).id().equals("x/1")) {
                 firstStarted.countDown();
                 await(release);
               }
-              record(transport, user, events);
             });
     buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/1"), false);
     Thread timer = new Thread(() -> time.advance(30), "timer");
@@ -101,15 +109,11 @@ class PushDeliveryTest {
   void aFailingDeliveryIsLoggedAndTheNextBatchStillGoesOut() {
     AtomicInteger calls = new AtomicInteger();
     PushBuffers buffers =
-        new PushBuffers(
-            time,
-            30,
-            100,
-            (transport, user, events) -> {
+        buffersThatFirst(
+            events -> {
               if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("socket gone");
               }
-              record(transport, user, events);
             });
     buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/1"), true);
     String me = Thread.currentThread().getName();
