@@ -19,6 +19,12 @@ final class WsConnection implements WebSocketListener {
   /** Close code for a slow consumer. */
   static final int CLOSE_POLICY = 1008;
 
+  /**
+   * Close code for a client that did not answer the server's ping: 1001, as for Jetty's own idle
+   * timeout, not 1000, so that a client still reading reports an unexpected close and reconnects.
+   */
+  static final int CLOSE_PING_TIMEOUT = 1001;
+
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
 
   final String userId;
@@ -211,7 +217,7 @@ final class WsConnection implements WebSocketListener {
       return;
     }
     LOG.debug("Client {} did not answer the ping: closing", clientId);
-    close(1000, "Ping timeout");
+    close(CLOSE_PING_TIMEOUT, "Ping timeout");
     // a half-open socket may never report its close: forget it now
     onClose(1006, "Ping timeout");
   }

@@ -92,6 +92,7 @@ class EngineTimersTest {
     assertThat(socket.isOpen()).isTrue();
     time.advance(1);
     assertThat(socket.isOpen()).isFalse();
+    assertThat(socket.closeCode).isEqualTo(1001);
     assertThat(sente.connectedUsers().webSocket()).containsExactly("alice");
     time.advance(2500);
     assertThat(sente.connectedUsers().any()).isEmpty();
