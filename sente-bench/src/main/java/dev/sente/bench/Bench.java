@@ -48,7 +48,7 @@ public final class Bench {
       String value = args[i + 1];
       plan =
           switch (args[i]) {
-            case "--out" -> withOut(plan, Path.of(value));
+            case "--out" -> plan.withOutDir(Path.of(value));
             case "--systems" -> plan.withSystems(Arrays.asList(value.split(",")));
             case "--scenarios" ->
                 plan.withScenarios(Arrays.stream(value.split(",")).map(Scenario::parse).toList());
@@ -77,27 +77,6 @@ public final class Bench {
 
   private static Duration seconds(String value) {
     return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
-  }
-
-  private static Plan withOut(Plan p, Path out) {
-    return new Plan(
-        p.systems(),
-        p.scenarios(),
-        p.warmUp(),
-        p.measure(),
-        p.pushDuration(),
-        p.settle(),
-        p.connectTimeout(),
-        p.wsPushRate(),
-        p.ajaxPushRate(),
-        p.loops(),
-        p.inProcess(),
-        p.jitWarmUp(),
-        p.benchDir(),
-        java.util.Optional.of(out.toAbsolutePath()),
-        p.logDir(),
-        p.serverJvmOptions(),
-        p.nodeOptions());
   }
 
   /**

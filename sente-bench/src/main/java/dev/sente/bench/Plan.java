@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What one run does: which systems, which scenarios, how long each phase lasts, and where results
@@ -120,134 +121,115 @@ record Plan(
 
   /** The same plan with other systems. */
   Plan withSystems(List<String> systems) {
-    return new Plan(
-        List.copyOf(systems),
-        scenarios,
-        warmUp,
-        measure,
-        pushDuration,
-        settle,
-        connectTimeout,
-        wsPushRate,
-        ajaxPushRate,
-        loops,
-        inProcess,
-        jitWarmUp,
-        benchDir,
-        outDir,
-        logDir,
-        serverJvmOptions,
-        nodeOptions);
+    return with(d -> d.systems = List.copyOf(systems));
   }
 
   /** The same plan with other scenarios. */
   Plan withScenarios(List<Scenario> scenarios) {
-    return new Plan(
-        systems,
-        List.copyOf(scenarios),
-        warmUp,
-        measure,
-        pushDuration,
-        settle,
-        connectTimeout,
-        wsPushRate,
-        ajaxPushRate,
-        loops,
-        inProcess,
-        jitWarmUp,
-        benchDir,
-        outDir,
-        logDir,
-        serverJvmOptions,
-        nodeOptions);
+    return with(d -> d.scenarios = List.copyOf(scenarios));
   }
 
-  /** The same plan with other phase lengths (seconds). */
+  /** The same plan with other phase lengths. */
   Plan withTimes(Duration warmUp, Duration measure, Duration pushDuration) {
-    return new Plan(
-        systems,
-        scenarios,
-        warmUp,
-        measure,
-        pushDuration,
-        settle,
-        connectTimeout,
-        wsPushRate,
-        ajaxPushRate,
-        loops,
-        inProcess,
-        jitWarmUp,
-        benchDir,
-        outDir,
-        logDir,
-        serverJvmOptions,
-        nodeOptions);
+    return with(
+        d -> {
+          d.warmUp = warmUp;
+          d.measure = measure;
+          d.pushDuration = pushDuration;
+        });
   }
 
   /** The same plan with other server JVM options. */
   Plan withServerJvmOptions(List<String> options) {
-    return new Plan(
-        systems,
-        scenarios,
-        warmUp,
-        measure,
-        pushDuration,
-        settle,
-        connectTimeout,
-        wsPushRate,
-        ajaxPushRate,
-        loops,
-        inProcess,
-        jitWarmUp,
-        benchDir,
-        outDir,
-        logDir,
-        List.copyOf(options),
-        nodeOptions);
+    return with(d -> d.serverJvmOptions = List.copyOf(options));
   }
 
   /** The same plan with other push rates. */
   Plan withPushRates(long ws, long ajax) {
-    return new Plan(
-        systems,
-        scenarios,
-        warmUp,
-        measure,
-        pushDuration,
-        settle,
-        connectTimeout,
-        ws,
-        ajax,
-        loops,
-        inProcess,
-        jitWarmUp,
-        benchDir,
-        outDir,
-        logDir,
-        serverJvmOptions,
-        nodeOptions);
+    return with(
+        d -> {
+          d.wsPushRate = ws;
+          d.ajaxPushRate = ajax;
+        });
   }
 
   /** The same plan with another number of generator threads. */
   Plan withLoops(int loops) {
-    return new Plan(
-        systems,
-        scenarios,
-        warmUp,
-        measure,
-        pushDuration,
-        settle,
-        connectTimeout,
-        wsPushRate,
-        ajaxPushRate,
-        loops,
-        inProcess,
-        jitWarmUp,
-        benchDir,
-        outDir,
-        logDir,
-        serverJvmOptions,
-        nodeOptions);
+    return with(d -> d.loops = loops);
+  }
+
+  /** The same plan writing its results, tables and charts into the directory. */
+  Plan withOutDir(Path outDir) {
+    return with(d -> d.outDir = Optional.of(outDir.toAbsolutePath()));
+  }
+
+  /** A copy of this plan with the change applied. */
+  private Plan with(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.plan();
+  }
+
+  /** A plan's fields, changeable, for the with-methods. */
+  private static final class Draft {
+    List<String> systems;
+    List<Scenario> scenarios;
+    Duration warmUp;
+    Duration measure;
+    Duration pushDuration;
+    Duration settle;
+    Duration connectTimeout;
+    long wsPushRate;
+    long ajaxPushRate;
+    int loops;
+    boolean inProcess;
+    boolean jitWarmUp;
+    Path benchDir;
+    Optional<Path> outDir;
+    Path logDir;
+    List<String> serverJvmOptions;
+    List<String> nodeOptions;
+
+    Draft(Plan p) {
+      systems = p.systems;
+      scenarios = p.scenarios;
+      warmUp = p.warmUp;
+      measure = p.measure;
+      pushDuration = p.pushDuration;
+      settle = p.settle;
+      connectTimeout = p.connectTimeout;
+      wsPushRate = p.wsPushRate;
+      ajaxPushRate = p.ajaxPushRate;
+      loops = p.loops;
+      inProcess = p.inProcess;
+      jitWarmUp = p.jitWarmUp;
+      benchDir = p.benchDir;
+      outDir = p.outDir;
+      logDir = p.logDir;
+      serverJvmOptions = p.serverJvmOptions;
+      nodeOptions = p.nodeOptions;
+    }
+
+    Plan plan() {
+      return new Plan(
+          systems,
+          scenarios,
+          warmUp,
+          measure,
+          pushDuration,
+          settle,
+          connectTimeout,
+          wsPushRate,
+          ajaxPushRate,
+          loops,
+          inProcess,
+          jitWarmUp,
+          benchDir,
+          outDir,
+          logDir,
+          serverJvmOptions,
+          nodeOptions);
+    }
   }
 
   /** The push loop's interval per user so that all users together get the offered rate. */

@@ -159,6 +159,39 @@ final class Runner {
     Thread.sleep(plan.settle().multipliedBy(2).toMillis());
   }
 
+  /** The connections one step of the idle scenario opened, and the memory after it. */
+  private record Step(int opened, long heap, long rss) {}
+
+  /**
+   * Opens clients {@code from} to {@code to - 1} (from 0: after closing every other), lets the
+   * server settle and reads its live heap after a full collection and its RSS.
+   */
+  private Step open(Target target, Scenario scenario, int from, int to, String label)
+      throws IOException, InterruptedException {
+    int opened =
+        from == 0
+            ? load.connect(
+                target.dialect(),
+                transport(scenario),
+                HOST,
+                target.port(),
+                to,
+                plan.connectTimeout())
+            : load.connectMore(
+                target.dialect(),
+                transport(scenario),
+                HOST,
+                target.port(),
+                from,
+                to,
+                plan.connectTimeout());
+    Thread.sleep(plan.settle().toMillis());
+    long heap = settledHeap(target);
+    long rss = ProcStats.rssBytes(target.pid());
+    Profiler.nativeMemory(target, label);
+    return new Step(opened, heap, rss);
+  }
+
   /**
    * Idle connections: the memory per connection is the slope between half and all of them (fixed
    * costs such as JIT code and thread stacks cancel out), measured after a full collection. The
@@ -172,32 +205,14 @@ final class Runner {
     }
     settledHeap(target);
     long rss0 = ProcStats.rssBytes(target.pid());
-    int openedA =
-        load.connect(
-            target.dialect(),
-            transport(scenario),
-            HOST,
-            target.port(),
-            half,
-            plan.connectTimeout());
-    Thread.sleep(plan.settle().toMillis());
-    long heapA = settledHeap(target);
-    long rssA = ProcStats.rssBytes(target.pid());
-    Profiler.nativeMemory(target, "half");
-    int opened =
-        openedA
-            + load.connectMore(
-                target.dialect(),
-                transport(scenario),
-                HOST,
-                target.port(),
-                half,
-                n,
-                plan.connectTimeout());
-    Thread.sleep(plan.settle().toMillis());
-    long heapB = settledHeap(target);
-    long rssB = ProcStats.rssBytes(target.pid());
-    Profiler.nativeMemory(target, "all");
+    Step halfOpen = open(target, scenario, 0, half, "half");
+    Step allOpen = open(target, scenario, half, n, "all");
+    int openedA = halfOpen.opened();
+    int opened = openedA + allOpen.opened();
+    long heapA = halfOpen.heap();
+    long rssA = halfOpen.rss();
+    long heapB = allOpen.heap();
+    long rssB = allOpen.rss();
     Profiler profiler = Profiler.start(target, scenario);
     long server0 = ProcStats.cpuMillis(target.pid());
     long self0 = ProcStats.cpuMillis(SELF);
