@@ -188,7 +188,7 @@ public final class Bench {
             + " ms, push loop "
             + plan.pushDuration().toMillis()
             + " ms at the offered rate in each scenario's name; idle CPU over "
-            + Math.max(plan.measure().toSeconds(), Runner.IDLE_CPU_WINDOW.toSeconds())
+            + Runner.idleCpuWindow(plan).toSeconds()
             + " s\n\n## Results\n\n"
             + report.resultsTable()
             + "\n## Ours as a ratio\n\n"

@@ -133,7 +133,7 @@ final class Runner {
    */
   static final Duration IDLE_CPU_WINDOW = Duration.ofSeconds(30);
 
-  private Duration idleCpuWindow() {
+  static Duration idleCpuWindow(Plan plan) {
     if (plan.inProcess() || plan.measure().compareTo(IDLE_CPU_WINDOW) >= 0) {
       return plan.measure();
     }
@@ -207,17 +207,12 @@ final class Runner {
     long rss0 = ProcStats.rssBytes(target.pid());
     Step halfOpen = open(target, scenario, 0, half, "half");
     Step allOpen = open(target, scenario, half, n, "all");
-    int openedA = halfOpen.opened();
-    int opened = openedA + allOpen.opened();
-    long heapA = halfOpen.heap();
-    long rssA = halfOpen.rss();
-    long heapB = allOpen.heap();
-    long rssB = allOpen.rss();
+    int opened = halfOpen.opened() + allOpen.opened();
     Profiler profiler = Profiler.start(target, scenario);
     long server0 = ProcStats.cpuMillis(target.pid());
     long self0 = ProcStats.cpuMillis(SELF);
     long t0 = System.nanoTime();
-    Thread.sleep(idleCpuWindow().toMillis());
+    Thread.sleep(idleCpuWindow(plan).toMillis());
     profiler.stop();
     long server1 = ProcStats.cpuMillis(target.pid());
     long self1 = ProcStats.cpuMillis(SELF);
@@ -225,7 +220,7 @@ final class Runner {
     int held = load.openClients();
     Load.Snapshot s = load.snapshot();
     load.closeAll();
-    int delta = Math.max(1, opened - openedA);
+    int delta = Math.max(1, allOpen.opened());
     return new Result(
         target.system(),
         scenario,
@@ -241,9 +236,9 @@ final class Runner {
         server1 - server0,
         self1 - self0,
         s.errors() + s.closedEarly(),
-        (heapB - heapA) / (double) delta,
-        (rssB - rssA) / (double) delta,
-        (rssB - rss0) / (double) Math.max(1, opened));
+        (allOpen.heap() - halfOpen.heap()) / (double) delta,
+        (allOpen.rss() - halfOpen.rss()) / (double) delta,
+        (allOpen.rss() - rss0) / (double) Math.max(1, opened));
   }
 
   /**

@@ -85,7 +85,6 @@ final class AjaxHandler {
               () -> new ClientEntry(Transport.AJAX, userId, clientId, engine.serialExecutor()));
       replaced = entry.poll;
       entry.poll = channel;
-      entry.generation++;
       entry.request = exchange;
       entry.grace.clear();
       change = registry.markConnected(entry);
@@ -147,11 +146,19 @@ final class AjaxHandler {
       if (entry.poll != channel) {
         return;
       }
-      entry.poll = null;
-      entry.pollTimeout.clear();
-      if (!engine.isClosed()) {
-        engine.armGrace(entry, engine.config().ajaxGraceMillis());
-      }
+      releasePoll(entry);
+    }
+  }
+
+  /**
+   * The client's held poll ends: its timeout no longer applies and its grace period starts. Call
+   * holding the registry lock.
+   */
+  private void releasePoll(ClientEntry entry) {
+    entry.poll = null;
+    entry.pollTimeout.clear();
+    if (!engine.isClosed()) {
+      engine.armGrace(entry, engine.config().ajaxGraceMillis());
     }
   }
 
@@ -171,11 +178,7 @@ final class AjaxHandler {
           engine.keepPending(entry, events); // between two polls: for the next one
           continue;
         }
-        entry.poll = null;
-        entry.pollTimeout.clear();
-        if (!engine.isClosed()) {
-          engine.armGrace(entry, engine.config().ajaxGraceMillis());
-        }
+        releasePoll(entry); // this push ends it
         entries.add(entry);
         polls.add(channel);
       }

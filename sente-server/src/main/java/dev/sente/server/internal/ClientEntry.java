@@ -20,9 +20,6 @@ final class ClientEntry {
   final String clientId;
   final SerialExecutor handlers;
 
-  /** Bumped by every new socket or poll: a timer or close for an older one is ignored. */
-  long generation;
-
   /** Counted in the connected users (the Ajax handshake alone does not count). */
   boolean connected;
 

@@ -362,7 +362,6 @@ public final class Engine implements SenteServer, SenteEndpoint {
       }
       replaced = entry.socket;
       entry.socket = conn;
-      entry.generation++;
       entry.request = conn.request;
       entry.grace.clear();
       change = registry.markConnected(entry);

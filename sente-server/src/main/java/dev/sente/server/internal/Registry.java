@@ -3,6 +3,7 @@ package dev.sente.server.internal;
 import dev.sente.server.ConnectedUsers;
 import dev.sente.server.Transport;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -54,12 +55,11 @@ final class Registry {
 
   /** Every client of a user on a transport (a copy). */
   List<ClientEntry> clientsOf(Transport transport, String userId) {
-    Map<String, ClientEntry> byClient = clients.get(transport).get(userId);
-    return byClient == null ? List.of() : new ArrayList<>(byClient.values());
+    return new ArrayList<>(clientsView(transport, userId));
   }
 
   /** Every client of a user on a transport: a live view, to read holding the lock only. */
-  java.util.Collection<ClientEntry> clientsView(Transport transport, String userId) {
+  Collection<ClientEntry> clientsView(Transport transport, String userId) {
     Map<String, ClientEntry> byClient = clients.get(transport).get(userId);
     return byClient == null ? List.of() : byClient.values();
   }
