@@ -59,20 +59,37 @@ class MalformedFramesTest extends PackerServerTestBase {
   @Test
   void unreadableEdnFramesAreDroppedAndTheSocketStaysUsable() {
     ServerFixture server = ednServer();
-    RawWebSocket ws = open(server.as("alice"), "c1", EDN_ALICE);
+    assertDroppedAndStillUsable(
+        server,
+        open(server.as("alice"), "c1", EDN_ALICE),
+        List.of(
+            "[[:a/b 1] nil",
+            "[[:a/b #foo/bar 1] nil]",
+            "[[:a/b " + DEEP_100K + "] nil]",
+            DEEP_100K,
+            "[[:a/b " + DIGITS_20K + "] nil]",
+            "[[:a/b 1] nil] trailing",
+            "[[:a/b \"unterminated] nil]",
+            "{:not \"a frame\"}",
+            ""),
+        "[[:a/echo \"still here\"] \"ok0001\"]",
+        "[\"still here\" \"ok0001\"]");
+  }
 
-    ws.send("[[:a/b 1] nil");
-    ws.send("[[:a/b #foo/bar 1] nil]");
-    ws.send("[[:a/b " + DEEP_100K + "] nil]");
-    ws.send(DEEP_100K);
-    ws.send("[[:a/b " + DIGITS_20K + "] nil]");
-    ws.send("[[:a/b 1] nil] trailing");
-    ws.send("[[:a/b \"unterminated] nil]");
-    ws.send("{:not \"a frame\"}");
-    ws.send("");
-    ws.send("[[:a/echo \"still here\"] \"ok0001\"]");
+  /**
+   * Sends the unreadable frames, then an echo request: only the echo's reply comes back, no event
+   * is dispatched for them, and the socket stays open.
+   */
+  private static void assertDroppedAndStillUsable(
+      ServerFixture server,
+      RawWebSocket ws,
+      List<String> unreadable,
+      String echo,
+      String expectedReply) {
+    unreadable.forEach(ws::send);
+    ws.send(echo);
 
-    assertThat(ws.nextFrame()).isEqualTo("[\"still here\" \"ok0001\"]");
+    assertThat(ws.nextFrame()).isEqualTo(expectedReply);
     assertThat(ws.isOpen()).isTrue();
     assertThat(server.events().count("a/b")).isZero();
     assertThat(server.events().count("chsk/bad-event"))
@@ -105,25 +122,21 @@ class MalformedFramesTest extends PackerServerTestBase {
   @Test
   void unreadableTransitFramesAreDroppedAndTheSocketStaysUsable() {
     ServerFixture server = transitServer();
-    RawWebSocket ws = open(server.as("alice"), "c1", TRANSIT_ALICE);
-
-    ws.send("[[\"~:a/b\",1],null");
-    ws.send("[[\"^7\",1],null]");
-    ws.send("[[\"~:a/b\"," + DEEP_100K + "],null]");
-    ws.send(DEEP_100K);
-    ws.send("[[\"~:a/b\"," + DIGITS_20K + "],null]");
-    ws.send("[[\"~:a/b\",1],null] trailing");
-    ws.send("[[\"~:a/b\",\"unterminated],null]");
-    ws.send("[\"~#set\"]");
-    ws.send("");
-    ws.send("[[\"~:a/echo\",\"still here\"],\"ok0001\"]");
-
-    assertThat(ws.nextFrame()).isEqualTo("[\"still here\",\"ok0001\"]");
-    assertThat(ws.isOpen()).isTrue();
-    assertThat(server.events().count("a/b")).isZero();
-    assertThat(server.events().count("chsk/bad-event"))
-        .as("unreadable frames are dropped: " + server.events().describe())
-        .isZero();
+    assertDroppedAndStillUsable(
+        server,
+        open(server.as("alice"), "c1", TRANSIT_ALICE),
+        List.of(
+            "[[\"~:a/b\",1],null",
+            "[[\"^7\",1],null]",
+            "[[\"~:a/b\"," + DEEP_100K + "],null]",
+            DEEP_100K,
+            "[[\"~:a/b\"," + DIGITS_20K + "],null]",
+            "[[\"~:a/b\",1],null] trailing",
+            "[[\"~:a/b\",\"unterminated],null]",
+            "[\"~#set\"]",
+            ""),
+        "[[\"~:a/echo\",\"still here\"],\"ok0001\"]",
+        "[\"still here\",\"ok0001\"]");
   }
 
   @Test
@@ -147,55 +160,61 @@ class MalformedFramesTest extends PackerServerTestBase {
 
   @Test
   void unreadableEdnPostsAreRefusedWith400AndTheServerStaysUsable() {
-    ServerFixture server = ednServer();
-    Peer alice = server.as("alice");
-
-    for (String ppstr :
+    assertRefusedAndStillUsable(
+        ednServer(),
         List.of(
             "[[:a/b 1] :ajax",
             "[[:a/b #foo/bar 1] :ajax]",
             "[[:a/b " + DEEP_100K + "] :ajax]",
             "[[:a/b " + DIGITS_20K + "] :ajax]",
-            "{:not \"a frame\"}")) {
-      RawResponse response = alice.send("c1", ppstr);
-      assertThat(response.status())
-          .as(ppstr.substring(0, Math.min(40, ppstr.length())))
-          .isEqualTo(400);
-    }
-    RawResponse wrongShape = alice.send("c1", "[[1 2] nil]");
-    RawResponse fine = alice.send("c1", "[[:a/echo \"still here\"] :ajax]");
-
-    assertThat(wrongShape.status()).isEqualTo(200);
-    assertThat(wrongShape.body()).isEqualTo("[:chsk/dummy-cb-200 nil]");
-    server.events().await("chsk/bad-event", List.of(1L, 2L));
-    assertThat(fine.body()).isEqualTo("[\"still here\" nil]");
-    assertThat(server.events().count("a/b")).isZero();
+            "{:not \"a frame\"}"),
+        "[[1 2] nil]",
+        "[:chsk/dummy-cb-200 nil]",
+        "[[:a/echo \"still here\"] :ajax]",
+        "[\"still here\" nil]");
   }
 
   @Test
   void unreadableTransitPostsAreRefusedWith400AndTheServerStaysUsable() {
-    ServerFixture server = transitServer();
-    Peer alice = server.as("alice");
-
-    for (String ppstr :
+    assertRefusedAndStillUsable(
+        transitServer(),
         List.of(
             "[[\"~:a/b\",1],\"~:ajax\"",
             "[[\"^7\",1],\"~:ajax\"]",
             "[[\"~:a/b\"," + DEEP_100K + "],\"~:ajax\"]",
             "[[\"~:a/b\"," + DIGITS_20K + "],\"~:ajax\"]",
-            "{\"not\":\"a frame\"}")) {
+            "{\"not\":\"a frame\"}"),
+        "[[1,2],null]",
+        "[\"~:chsk/dummy-cb-200\",null]",
+        "[[\"~:a/echo\",\"still here\"],\"~:ajax\"]",
+        "[\"still here\",null]");
+  }
+
+  /**
+   * Posts each unreadable ppstr (400 each), then the readable non-event {@code [[1 2] nil]} (the
+   * dummy reply; a {@code chsk/bad-event} carrying {@code [1 2]}) and an echo request (its reply).
+   */
+  private static void assertRefusedAndStillUsable(
+      ServerFixture server,
+      List<String> unreadable,
+      String wrongShapePpstr,
+      String dummyReply,
+      String echo,
+      String expectedReply) {
+    Peer alice = server.as("alice");
+    for (String ppstr : unreadable) {
       RawResponse response = alice.send("c1", ppstr);
       assertThat(response.status())
           .as(ppstr.substring(0, Math.min(40, ppstr.length())))
           .isEqualTo(400);
     }
-    RawResponse wrongShape = alice.send("c1", "[[1,2],null]");
-    RawResponse fine = alice.send("c1", "[[\"~:a/echo\",\"still here\"],\"~:ajax\"]");
+    RawResponse wrongShape = alice.send("c1", wrongShapePpstr);
+    RawResponse fine = alice.send("c1", echo);
 
     assertThat(wrongShape.status()).isEqualTo(200);
-    assertThat(wrongShape.body()).isEqualTo("[\"~:chsk/dummy-cb-200\",null]");
+    assertThat(wrongShape.body()).isEqualTo(dummyReply);
     server.events().await("chsk/bad-event", List.of(1L, 2L));
-    assertThat(fine.body()).isEqualTo("[\"still here\",null]");
+    assertThat(fine.body()).isEqualTo(expectedReply);
     assertThat(server.events().count("a/b")).isZero();
   }
 }
