@@ -116,7 +116,7 @@ final class AjaxHandler {
   private void pollTimedOut(ClientEntry entry) {
     LongPollChannel channel;
     synchronized (engine.registry) {
-      if (!entry.pollTimeout.fired(engine.scheduler(), entry.pollTask)) {
+      if (!entry.pollTimeout.fired(engine.scheduler())) {
         return;
       }
       channel = entry.poll;

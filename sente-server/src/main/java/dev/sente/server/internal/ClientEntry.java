@@ -41,7 +41,7 @@ final class ClientEntry {
   /** While a poll is held: when it is answered with the timeout. */
   final Deadline pollTimeout = new Deadline();
 
-  /** The timer tasks of the two deadlines, made once per client. */
+  /** The timer tasks of the two deadlines, made once per client rather than on every poll. */
   Runnable graceTask;
 
   Runnable pollTask;

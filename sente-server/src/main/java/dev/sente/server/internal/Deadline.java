@@ -14,12 +14,14 @@ final class Deadline {
   private long due; // 0: not set
   private long timerDue; // when the pending timer fires; meaningful while timer != null
   private Cancellable timer;
+  private Runnable onTimer; // the task given to set, which the timer runs
 
   /**
    * Sets the deadline {@code delayMillis} from now; {@code onTimer} runs on the scheduler when a
-   * timer fires and must call {@link #fired}. The same task must be passed every time.
+   * timer fires and must call {@link #fired}.
    */
   void set(Scheduler scheduler, long delayMillis, Runnable onTimer) {
+    this.onTimer = onTimer;
     long now = scheduler.nowMillis();
     due = now + delayMillis;
     if (timer != null && timerDue <= due) {
@@ -54,7 +56,7 @@ final class Deadline {
    * Called by the timer task: true when the deadline has passed, and then it is cleared. When the
    * deadline moved later, re-arms the timer for the rest and returns false.
    */
-  boolean fired(Scheduler scheduler, Runnable onTimer) {
+  boolean fired(Scheduler scheduler) {
     timer = null;
     if (due == 0) {
       return false;

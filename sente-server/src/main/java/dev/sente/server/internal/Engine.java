@@ -443,9 +443,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
     ConnectedUsers before;
     ConnectedUsers after;
     synchronized (registry) {
-      if (!entry.grace.fired(scheduler, entry.graceTask)
-          || entry.socket != null
-          || entry.poll != null) {
+      if (!entry.grace.fired(scheduler) || entry.socket != null || entry.poll != null) {
         return;
       }
       before = snapshotIfListened();

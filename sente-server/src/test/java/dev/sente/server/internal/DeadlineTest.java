@@ -13,14 +13,10 @@ class DeadlineTest {
   private final List<Long> dueAt = new ArrayList<>();
   private final Runnable onTimer =
       () -> {
-        if (deadline.fired(time, this.onTimer())) {
+        if (deadline.fired(time)) {
           dueAt.add(time.nowMillis());
         }
       };
-
-  private Runnable onTimer() {
-    return onTimer;
-  }
 
   @Test
   void fallsDueAfterItsDelay() {
