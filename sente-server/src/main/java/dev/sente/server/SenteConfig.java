@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * @param handshakeData data appended to the handshake, null for none
  * @param csrf the CSRF token source, empty when the check is off
  * @param csrfTokens the built-in token source, when it is the one in use
- * @param originPolicy which origins may connect
+ * @param originPolicy which origins may connect; {@link OriginPolicy.SameOrigin} also holds the
+ *     server's own origins ({@code serverOrigins}), empty to trust the Host header
  * @param rejectWhen the custom reject hook, run first
  * @param authorize the authorization hook, run last
  * @param keepAliveMillis idle time after which the server pings a WebSocket (checked every half)

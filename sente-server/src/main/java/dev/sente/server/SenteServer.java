@@ -8,6 +8,7 @@ import dev.sente.server.internal.Engine;
 import dev.sente.server.spi.SenteEndpoint;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -138,6 +139,9 @@ public interface SenteServer extends AutoCloseable {
     /** Default events kept per client between polls or across a reconnect. */
     public static final int DEFAULT_MAX_PENDING_EVENTS = 1000;
 
+    /** Default server origins: none, the server's origin comes from the request's Host header. */
+    public static final Set<String> DEFAULT_SERVER_ORIGINS = Set.of();
+
     /** The client's HTTP timeout for polls; the long-poll timeout must stay below it. */
     public static final Duration CLIENT_AJAX_TIMEOUT = Duration.ofSeconds(60);
 
@@ -148,6 +152,8 @@ public interface SenteServer extends AutoCloseable {
     private CsrfTokenSource csrf;
     private CsrfTokens csrfTokens;
     private OriginPolicy originPolicy = new OriginPolicy.SameOrigin();
+    private OriginPolicy.SameOrigin serverOrigins =
+        new OriginPolicy.SameOrigin(DEFAULT_SERVER_ORIGINS);
     private Function<SenteRequest, Optional<Rejection>> rejectWhen = request -> Optional.empty();
     private Predicate<SenteRequest> authorize = request -> true;
     private Duration keepAlive = DEFAULT_KEEP_ALIVE;
@@ -212,15 +218,51 @@ public interface SenteServer extends AutoCloseable {
       return this;
     }
 
-    /** Only these origins may connect (exact match); default: the server's own origin only. */
+    /**
+     * Only pages of these origins may connect, whatever the {@code Host} header says; default: the
+     * server's own origin only ({@link #serverOrigins}). Each entry is {@code scheme://host[:port]}
+     * ({@code https://app.example}, {@code http://localhost:3000}), compared without case, with the
+     * default port the same as none; an entry with a path, user info or no scheme throws {@link
+     * IllegalArgumentException}. Replaces an earlier {@link #allowAnyOrigin()}.
+     */
     public Builder allowedOrigins(String... origins) {
-      this.originPolicy = new OriginPolicy.AllowList(Set.copyOf(Arrays.asList(origins)));
+      Objects.requireNonNull(origins, "origins");
+      this.originPolicy = new OriginPolicy.AllowList(new LinkedHashSet<>(Arrays.asList(origins)));
       return this;
     }
 
-    /** Any origin may connect, and requests without one; for APIs used by non-browser clients. */
+    /**
+     * Any origin may connect, and requests without one; for APIs used by non-browser clients.
+     * Replaces an earlier {@link #allowedOrigins}.
+     */
     public Builder allowAnyOrigin() {
       this.originPolicy = new OriginPolicy.Any();
+      return this;
+    }
+
+    /**
+     * The origins under which browsers reach this server, such as {@code https://app.example}
+     * ({@code http} or {@code https}, {@code scheme://host[:port]}); default {@link
+     * #DEFAULT_SERVER_ORIGINS} (none: the server's origin is taken from the request's {@code Host}
+     * header, as Sente does). When set, the same-origin default refuses (403 {@code Unauthorized
+     * origin}) a request whose {@code Host} header is not one of them, and a page whose origin is
+     * not one of them. This defeats DNS rebinding, which the default cannot: a page of {@code
+     * http://evil.example:8080} whose name the attacker re-points at the server's address sends
+     * {@code Host: evil.example:8080} with the matching {@code Origin}. Set it for any server that
+     * a browser can reach under a name an attacker controls: anything on localhost or an intranet
+     * without TLS and authentication.
+     *
+     * <p>A {@code Host} without a port matches an origin on its scheme's default port, so behind a
+     * TLS-terminating proxy {@code Host: app.example} matches {@code https://app.example}. Only for
+     * the same-origin default: combined with {@link #allowedOrigins} (which ignores {@code Host}
+     * already) or {@link #allowAnyOrigin()}, {@link #config()} throws. No argument restores the
+     * default.
+     *
+     * @throws IllegalArgumentException for an entry that is not an http or https origin
+     */
+    public Builder serverOrigins(String... origins) {
+      Objects.requireNonNull(origins, "origins");
+      this.serverOrigins = new OriginPolicy.SameOrigin(new LinkedHashSet<>(Arrays.asList(origins)));
       return this;
     }
 
@@ -319,6 +361,17 @@ public interface SenteServer extends AutoCloseable {
         throw new IllegalArgumentException(
             "longPollTimeout must be under the clients' 60 s Ajax timeout: " + longPollTimeout);
       }
+      OriginPolicy policy = originPolicy;
+      if (!serverOrigins.serverOrigins().isEmpty()) {
+        if (!(originPolicy instanceof OriginPolicy.SameOrigin)) {
+          throw new IllegalArgumentException(
+              "serverOrigins(..) is for the same-origin default; it cannot be combined with"
+                  + (originPolicy instanceof OriginPolicy.Any
+                      ? " allowAnyOrigin()"
+                      : " allowedOrigins(..) (list the server's own origins there too)"));
+        }
+        policy = serverOrigins;
+      }
       return new SenteConfig(
           path,
           packer != null ? packer : JsonPacker.create(),
@@ -326,7 +379,7 @@ public interface SenteServer extends AutoCloseable {
           handshakeData,
           Optional.ofNullable(csrf),
           Optional.ofNullable(csrfTokens),
-          originPolicy,
+          policy,
           rejectWhen,
           authorize,
           keepAlive.toMillis(),

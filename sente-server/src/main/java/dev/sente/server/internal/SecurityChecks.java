@@ -6,15 +6,16 @@ import dev.sente.server.SenteConfig;
 import dev.sente.server.SenteRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rejection pipeline, in Sente's order: the custom reject hook, the CSRF token, the origin,
- * authorization. Runs on every GET and POST. Each rejection is logged once at INFO with the remote
- * address, never with a token.
+ * The rejection pipeline, in Sente's order: the custom reject hook, the CSRF token, the origin
+ * (with the Host header when the server's origins are configured), authorization. Runs on every GET
+ * and POST. Each rejection is logged once at INFO with the remote address, never with a token.
  */
 final class SecurityChecks {
   static final Rejection BAD_CSRF = new Rejection(403, "Bad CSRF token");
@@ -24,8 +25,16 @@ final class SecurityChecks {
   private static final Logger LOG = LoggerFactory.getLogger(SecurityChecks.class);
   private final SenteConfig config;
 
+  /** The normalised Host headers of the configured server origins; empty to trust Host. */
+  private final Set<String> serverHosts;
+
   SecurityChecks(SenteConfig config) {
     this.config = config;
+    Set<String> hosts = new HashSet<>();
+    if (config.originPolicy() instanceof OriginPolicy.SameOrigin same) {
+      same.serverOrigins().forEach(origin -> hosts.addAll(Origins.hostHeadersOf(origin)));
+    }
+    this.serverHosts = Set.copyOf(hosts);
   }
 
   Optional<Rejection> check(SenteRequest request) {
@@ -36,8 +45,9 @@ final class SecurityChecks {
     if (config.csrf().isPresent() && !csrfValid(request)) {
       return log(request, "CSRF token", BAD_CSRF);
     }
-    if (!originAllowed(request)) {
-      return log(request, "origin", BAD_ORIGIN);
+    String originFailure = originFailure(request);
+    if (originFailure != null) {
+      return log(request, originFailure, BAD_ORIGIN);
     }
     if (!config.authorize().test(request)) {
       return log(request, "authorization", UNAUTHORIZED);
@@ -72,37 +82,38 @@ final class SecurityChecks {
         actual.get().getBytes(StandardCharsets.UTF_8));
   }
 
-  private boolean originAllowed(SenteRequest request) {
+  /** Null when the origin check passes, else the name of the part that failed. */
+  private String originFailure(SenteRequest request) {
     OriginPolicy policy = config.originPolicy();
     if (policy instanceof OriginPolicy.Any) {
-      return true;
+      return null;
     }
-    Set<String> allowed;
+    Optional<String> page = pageOrigin(request);
     if (policy instanceof OriginPolicy.AllowList list) {
-      allowed = list.origins();
-    } else {
-      Optional<String> host = request.host();
-      if (host.isEmpty()) {
-        return false;
-      }
-      allowed = Set.of(request.scheme() + "://" + host.get());
+      return page.isPresent() && list.origins().contains(page.get()) ? null : "origin";
     }
-    return originAllowed(allowed, request.header("Origin"), request.header("Referer"));
+    if (serverHosts.isEmpty()) {
+      Optional<String> own = request.host().flatMap(host -> Origins.ofHost(request.scheme(), host));
+      return own.isPresent() && page.equals(own) ? null : "origin";
+    }
+    Optional<String> host = request.host().flatMap(Origins::hostHeader);
+    if (host.isEmpty() || !serverHosts.contains(host.get())) {
+      return "host";
+    }
+    Set<String> own = ((OriginPolicy.SameOrigin) policy).serverOrigins();
+    return page.isPresent() && own.contains(page.get()) ? null : "origin";
   }
 
-  /** Sente's rule: exact Origin match; without Origin, the Referer must start with origin + "/". */
-  static boolean originAllowed(
-      Set<String> allowed, Optional<String> origin, Optional<String> referer) {
+  /**
+   * The origin of the page that sent the request, in normal form: the {@code Origin} header, or
+   * without one the origin of the {@code Referer}. Empty for {@code Origin: null}, a malformed
+   * value, or neither header.
+   */
+  static Optional<String> pageOrigin(SenteRequest request) {
+    Optional<String> origin = request.header("Origin");
     if (origin.isPresent()) {
-      return allowed.contains(origin.get());
+      return Origins.ofHeader(origin.get());
     }
-    if (referer.isPresent()) {
-      for (String o : allowed) {
-        if (referer.get().startsWith(o + "/")) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return request.header("Referer").flatMap(Origins::ofReferer);
   }
 }

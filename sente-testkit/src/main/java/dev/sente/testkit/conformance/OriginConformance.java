@@ -8,9 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Conformance: the origin check (Sente reference, section 8, case 6, and section 6; PROTOCOL.md
- * section 5: same-origin by default). The {@code Origin} header must match exactly; without one,
- * the {@code Referer} must start with an allowed origin followed by {@code /}; a request with
- * neither is refused unless any origin is allowed.
+ * section 5: same-origin by default). The {@code Origin} header must be an allowed origin; without
+ * one, the {@code Referer}'s origin must be; a request with neither is refused unless any origin is
+ * allowed. (Spellings of an origin that differ in case, a trailing dot or a default port, and
+ * forged {@code Host} headers, are in {@code dev.sente.testkit.abuse.OriginAbuse}.)
  */
 public abstract class OriginConformance extends ConformanceTestBase {
 
