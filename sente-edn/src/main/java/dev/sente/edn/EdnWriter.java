@@ -1,6 +1,8 @@
 package dev.sente.edn;
 
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
+import dev.sente.core.Symbol;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -197,9 +199,7 @@ final class EdnWriter {
       }
       first = false;
       Object key = e.getKey();
-      if (options.stringKeysAsKeywords()
-          && key instanceof String s
-          && Names.invalidReason(s, true) == null) {
+      if (options.stringKeysAsKeywords() && key instanceof String s && Keyword.isValidName(s)) {
         out.append(':').append(s);
       } else {
         value(key, depth + 1);
