@@ -36,6 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EdnWriter {
 
+  /**
+   * The package of transit-java's values (its keywords, symbols, tagged values), which would
+   * otherwise be written as maps of their getters.
+   */
+  private static final String TRANSIT_JAVA = "com.cognitect.transit.";
+
   private final Options options;
   private final ClassValue<Optional<Options.WriterHook>> hooks;
   private final StringBuilder out = new StringBuilder(64);
@@ -169,6 +175,14 @@ final class EdnWriter {
 
   private void bean(Object v, int depth) {
     Class<?> type = v.getClass();
+    if (type.getName().startsWith(TRANSIT_JAVA)) {
+      throw new PackException(
+          "Cannot pack a "
+              + type.getName()
+              + " as EDN: it is a transit-java value; use dev.sente.core.Keyword and"
+              + " dev.sente.core.Symbol, which every packer writes, or register a writer with"
+              + " EdnPacker.builder().writer(..)");
+    }
     List<Beans.Getter> getters = Beans.isPlatformClass(type) ? List.of() : Beans.getters(type);
     if (getters.isEmpty() && !type.isRecord()) {
       throw new PackException(
