@@ -26,20 +26,23 @@ final class EdnValueHandlers {
 
   private EdnValueHandlers() {}
 
-  /** The handlers by class, for the EDN classes that are present. */
+  /**
+   * The handlers by class, for the EDN classes that are present (a class without the expected
+   * accessors, from another version of {@code sente-edn}, gets none).
+   */
   @SuppressWarnings("rawtypes")
   static Map<Class, WriteHandler<?, ?>> handlers() {
     Map<Class, WriteHandler<?, ?>> map = new HashMap<>();
     Class<?> tagged = find("TaggedValue");
-    if (tagged != null) {
-      Method tag = accessor(tagged, "tag");
-      Method value = accessor(tagged, "value");
+    Method tag = accessor(tagged, "tag");
+    Method value = accessor(tagged, "value");
+    if (tag != null && value != null) {
       map.put(tagged, new Handler(o -> (String) read(tag, o), o -> read(value, o)));
     }
     Class<?> ratio = find("Ratio");
-    if (ratio != null) {
-      Method numerator = accessor(ratio, "numerator");
-      Method denominator = accessor(ratio, "denominator");
+    Method numerator = accessor(ratio, "numerator");
+    Method denominator = accessor(ratio, "denominator");
+    if (numerator != null && denominator != null) {
       map.put(
           ratio, new Handler(o -> "ratio", o -> List.of(read(numerator, o), read(denominator, o))));
     }
@@ -58,13 +61,15 @@ final class EdnValueHandlers {
     }
   }
 
+  /** The public no-argument method of that name, or null (no class, no such method). */
   private static Method accessor(Class<?> type, String name) {
+    if (type == null) {
+      return null;
+    }
     try {
       return type.getMethod(name);
-    } catch (NoSuchMethodException e) {
-      throw new IllegalStateException(
-          type.getName() + " has no " + name + "(): sente-edn and sente-transit differ in version",
-          e);
+    } catch (NoSuchMethodException | SecurityException e) {
+      return null;
     }
   }
 
