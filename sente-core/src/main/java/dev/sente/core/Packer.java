@@ -9,10 +9,16 @@ import java.util.Optional;
  *
  * <p>Unpacked values are plain Java values: {@link java.util.List} for vectors and lists, {@link
  * java.util.Map} for maps, {@link String}, numbers, {@link Boolean}, {@code null}, plus whatever
- * the format has of its own (EDN keywords, sets, tagged values). Sente's keywords are written
- * through {@link #keyword(String)} and read through {@link #keywordName(Object)}, so the engine and
- * the clients never depend on one format: the JSON packer writes the keyword {@code :chat/send} as
- * the string {@code "chat/send"}, the EDN packer as the keyword itself.
+ * the format has of its own (sets, tagged values). Keywords and symbols are the shared {@link
+ * Keyword} and {@link Symbol} in every packer that has them (EDN, Transit), in both directions, so
+ * that the same application value is the same Clojure value whichever packer is used; a packer
+ * without keywords writes them as their names (JSON: {@code Keyword.of("ok")} is {@code "ok"}) or
+ * refuses them with a {@link PackException}, never as a map of the record's fields.
+ *
+ * <p>Sente's keywords are written through {@link #keyword(String)} and read through {@link
+ * #keywordName(Object)}, so the engine and the clients never depend on one format: the JSON packer
+ * writes the keyword {@code :chat/send} as the string {@code "chat/send"}, the EDN and Transit
+ * packers as the {@link Keyword} itself.
  *
  * <p>Implementations must be thread-safe and must report every failure as {@link PackException},
  * never with another exception, a hang or a stack overflow (bound the nesting depth).

@@ -1,5 +1,6 @@
 package dev.sente.edn;
 
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
 import java.lang.reflect.Array;
 import java.util.ArrayDeque;
@@ -23,7 +24,7 @@ final class Containers {
   static Object findKey(Map<?, ?> map, String name) {
     String kebab = kebab(name);
     for (String candidate : kebab.equals(name) ? List.of(name) : List.of(name, kebab)) {
-      if (Names.invalidReason(candidate, true) == null) {
+      if (Keyword.isValidName(candidate)) {
         Keyword keyword = Keyword.of(candidate);
         if (map.containsKey(keyword)) {
           return keyword;

@@ -1,5 +1,6 @@
 package dev.sente.edn;
 
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
 import dev.sente.core.Packer;
@@ -109,7 +110,7 @@ public final class EdnPacker implements Packer {
 
   /** The keyword itself: {@code keyword("chsk/handshake")} is {@code :chsk/handshake}. */
   @Override
-  public Object keyword(String name) {
+  public Keyword keyword(String name) {
     Objects.requireNonNull(name, "name");
     try {
       return Keyword.of(name);

@@ -1,7 +1,9 @@
 package dev.sente.edn;
 
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
 import dev.sente.core.Protocol;
+import dev.sente.core.Symbol;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

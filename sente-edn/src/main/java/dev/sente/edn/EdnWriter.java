@@ -1,6 +1,8 @@
 package dev.sente.edn;
 
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
+import dev.sente.core.Symbol;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -33,6 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Clojure's printer. One instance writes one value; it is not thread-safe.
  */
 final class EdnWriter {
+
+  /**
+   * The package of transit-java's values (its keywords, symbols, tagged values), which would
+   * otherwise be written as maps of their getters.
+   */
+  private static final String TRANSIT_JAVA = "com.cognitect.transit.";
 
   private final Options options;
   private final ClassValue<Optional<Options.WriterHook>> hooks;
@@ -167,6 +175,14 @@ final class EdnWriter {
 
   private void bean(Object v, int depth) {
     Class<?> type = v.getClass();
+    if (type.getName().startsWith(TRANSIT_JAVA)) {
+      throw new PackException(
+          "Cannot pack a "
+              + type.getName()
+              + " as EDN: it is a transit-java value; use dev.sente.core.Keyword and"
+              + " dev.sente.core.Symbol, which every packer writes, or register a writer with"
+              + " EdnPacker.builder().writer(..)");
+    }
     List<Beans.Getter> getters = Beans.isPlatformClass(type) ? List.of() : Beans.getters(type);
     if (getters.isEmpty() && !type.isRecord()) {
       throw new PackException(
@@ -197,9 +213,7 @@ final class EdnWriter {
       }
       first = false;
       Object key = e.getKey();
-      if (options.stringKeysAsKeywords()
-          && key instanceof String s
-          && Names.invalidReason(s, true) == null) {
+      if (options.stringKeysAsKeywords() && key instanceof String s && Keyword.isValidName(s)) {
         out.append(':').append(s);
       } else {
         value(key, depth + 1);

@@ -1,6 +1,8 @@
 package dev.sente.edn;
 
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
+import dev.sente.core.Symbol;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

@@ -1,5 +1,6 @@
 package dev.sente.edn;
 
+import dev.sente.core.Symbol;
 import java.util.Objects;
 
 /**
@@ -24,10 +25,9 @@ public record TaggedValue(String tag, Object value) {
   }
 
   static void checkTag(String tag) {
-    String why = Names.invalidReason(tag, false);
-    if (why != null || !Character.isLetter(tag.charAt(0))) {
+    if (!Symbol.isValidName(tag) || !Character.isLetter(tag.charAt(0))) {
       throw new IllegalArgumentException(
-          "Invalid tag \"" + tag + "\": " + (why != null ? why : "must start with a letter"));
+          "Invalid tag \"" + tag + "\": it must be a symbol name that starts with a letter");
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.sente.edn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
 import java.lang.reflect.Type;

@@ -3,7 +3,9 @@ package dev.sente.edn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
+import dev.sente.core.Symbol;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;

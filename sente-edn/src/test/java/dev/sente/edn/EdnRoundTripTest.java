@@ -2,6 +2,8 @@ package dev.sente.edn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sente.core.Keyword;
+import dev.sente.core.Symbol;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;

@@ -1,9 +1,8 @@
 package dev.sente.transit;
 
-import com.cognitect.transit.Keyword;
 import com.cognitect.transit.ReadHandler;
-import com.cognitect.transit.TransitFactory;
 import com.cognitect.transit.WriteHandler;
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
 import dev.sente.core.Packer;
@@ -19,10 +18,12 @@ import java.util.Optional;
 /**
  * Sente's Transit packer: Transit JSON text on transit-java, the wire format of a Clojure Sente
  * peer configured with Sente's Transit packer ({@code taoensso.sente.packers.transit}: {@code
- * :json}, default handlers, Transit's caching). Sente's keywords are Transit keywords: the
- * handshake for {@code alice} is {@code [["~:chsk/handshake",["alice",null,null]],null]}, and a
- * keyword repeated in one message is a cache reference: {@code
- * [[["~:chat/msg","a"],["^0","b"]],null]}.
+ * :json}, default handlers, Transit's caching). Sente's keywords are Transit keywords, and the
+ * shared {@link Keyword} and {@link dev.sente.core.Symbol} of {@code sente-core} are Transit's
+ * keywords and symbols in both directions ({@code Map.of(Keyword.of("ok"), true)} is {@code ["^
+ * ","~:ok",true]}, as the EDN packer writes it {@code {:ok true}}): the handshake for {@code alice}
+ * is {@code [["~:chsk/handshake",["alice",null,null]],null]}, and a keyword repeated in one message
+ * is a cache reference: {@code [[["~:chat/msg","a"],["^0","b"]],null]}.
  *
  * <p><b>Writing.</b> {@code List}s (and other collections, and object arrays) become Transit arrays
  * (Clojure vectors); {@code Set}s {@code ~#set}; {@code Map}s maps with their own keys; records and
@@ -32,9 +33,11 @@ import java.util.Optional;
  * {@code Character} ({@code ~c}), {@code UUID} ({@code ~u}), {@code Date}, {@code Instant}, {@code
  * OffsetDateTime} and {@code ZonedDateTime} ({@code ~m} milliseconds), {@code byte[]} ({@code ~b}),
  * enums (keywords of their name, {@code ~:ACTIVE}), other {@code java.time} values (ISO strings),
- * {@code Optional} (its value or null) and transit-java's own {@code Keyword}, {@code Symbol},
- * {@code Ratio}, {@code URI}, {@code TaggedValue}. Any other JDK class is refused unless a write
- * handler is added.
+ * {@code Optional} (its value or null), the shared {@code Keyword} ({@code ~:}) and {@code Symbol}
+ * ({@code ~$}), the EDN packer's {@code TaggedValue} ({@code ["~#tag",value]}), {@code Ratio}
+ * ({@code ~#ratio}) and {@code EdnList} ({@code ~#list}), and transit-java's own {@code Keyword},
+ * {@code Symbol}, {@code Ratio}, {@code URI}, {@code TaggedValue}. Any other JDK class is refused
+ * unless a write handler is added.
  *
  * <p><b>Reading.</b> Arrays are {@code List} ({@code ArrayList}), maps {@code Map} ({@code
  * LinkedHashMap}, wire order, keys as read: {@code Keyword}, {@code String} ...), {@code ~#set}
@@ -42,12 +45,13 @@ import java.util.Optional;
  * long range), JSON decimals {@code Double}; {@code ~i} {@code Long}, {@code ~n} {@code
  * BigInteger}, {@code ~f} {@code BigDecimal}, {@code ~d}/{@code ~z} {@code Double}, {@code ~c}
  * {@code Character}, {@code ~u} {@code UUID}, {@code ~m}/{@code ~t} {@code java.util.Date}, {@code
- * ~b} {@code byte[]}, {@code ~:} {@code Keyword}, {@code ~$} {@code Symbol}, {@code ~r} Transit
- * {@code URI}, {@code ~#ratio} {@code Ratio}, {@code ~#cmap} {@code Map}. An unknown tag ({@code
- * "~xfoo"}, {@code ["~#point",[1,2]]}) is kept as a {@code TaggedValue}, as Transit's specification
- * asks, and written back unchanged. Anything malformed (bad JSON, trailing content, a misplaced
- * tag, a cache reference to nothing, nesting deeper than {@link #DEFAULT_MAX_NESTING_DEPTH},
- * numbers longer than 1000 digits) is a {@link PackException}.
+ * ~b} {@code byte[]}, {@code ~:} the shared {@link Keyword} and {@code ~$} the shared {@code
+ * Symbol} (as the EDN packer reads keywords and symbols), {@code ~r} Transit {@code URI}, {@code
+ * ~#ratio} {@code Ratio}, {@code ~#cmap} {@code Map}. An unknown tag ({@code "~xfoo"}, {@code
+ * ["~#point",[1,2]]}) is kept as a {@code TaggedValue}, as Transit's specification asks, and
+ * written back unchanged. Anything malformed (bad JSON, trailing content, a misplaced tag, a cache
+ * reference to nothing, nesting deeper than {@link #DEFAULT_MAX_NESTING_DEPTH}, numbers longer than
+ * 1000 digits) is a {@link PackException}.
  *
  * <p>{@link #convert} maps unpacked values to records, POJOs, enums and collections as the EDN
  * packer does: keyword or string keys name properties (also in kebab-case), keywords become strings
@@ -101,21 +105,28 @@ public final class TransitPacker implements Packer {
   }
 
   /**
-   * A Transit keyword: {@code "chat/send"} is {@code :chat/send}, written {@code "~:chat/send"}.
+   * The shared keyword, written as a Transit keyword: {@code "chat/send"} is {@code :chat/send},
+   * written {@code "~:chat/send"}. A name Clojure cannot read back is a {@link PackException}.
    */
   @Override
   public Keyword keyword(String name) {
     Objects.requireNonNull(name, "name");
-    if (name.isEmpty()) {
-      throw new PackException("A keyword needs a name");
+    if (!Keyword.isValidName(name)) {
+      throw new PackException("Invalid keyword name \"" + name + "\"");
     }
-    return TransitFactory.keyword(name);
+    return Keyword.of(name);
   }
 
-  /** The full name ({@code ns/name}) of a Transit keyword; empty for anything else. */
+  /**
+   * The full name ({@code ns/name}) of a keyword, the shared {@link Keyword} or transit-java's own;
+   * empty for anything else, strings and symbols included.
+   */
   @Override
   public Optional<String> keywordName(Object value) {
     if (value instanceof Keyword k) {
+      return Optional.of(k.name());
+    }
+    if (value instanceof com.cognitect.transit.Keyword k) {
       return Optional.of(
           k.getNamespace() == null ? k.getName() : k.getNamespace() + "/" + k.getName());
     }

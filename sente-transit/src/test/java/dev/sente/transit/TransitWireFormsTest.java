@@ -3,9 +3,9 @@ package dev.sente.transit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cognitect.transit.Keyword;
 import com.cognitect.transit.TransitFactory;
 import dev.sente.core.Event;
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
 import dev.sente.core.Protocol;
@@ -40,8 +40,11 @@ class TransitWireFormsTest {
 
   @Test
   void handshakeDataIsAMapWithKeywordKeys() {
-    Map<Keyword, Object> data = Map.of(TransitFactory.keyword("v"), 1);
+    Map<Keyword, Object> data = Map.of(Keyword.of("v"), 1);
     assertThat(text(protocol.handshake(Optional.of("alice"), data)))
+        .isEqualTo("[[\"~:chsk/handshake\",[\"alice\",null,[\"^ \",\"~:v\",1]]],null]");
+    Map<Object, Object> transitJava = Map.of(TransitFactory.keyword("v"), 1);
+    assertThat(text(protocol.handshake(Optional.of("alice"), transitJava)))
         .isEqualTo("[[\"~:chsk/handshake\",[\"alice\",null,[\"^ \",\"~:v\",1]]],null]");
   }
 
@@ -122,7 +125,7 @@ class TransitWireFormsTest {
             Packed.text("[[\"~:chsk/handshake\",[\"alice\",null,[\"^ \",\"~:v\",1]]],null]"));
     Protocol.Handshake hs = protocol.readHandshake(named.payload()).orElseThrow();
     assertThat(hs.userId()).contains("alice");
-    assertThat(hs.data()).isEqualTo(Map.of(TransitFactory.keyword("v"), 1L));
+    assertThat(hs.data()).isEqualTo(Map.of(Keyword.of("v"), 1L));
 
     Protocol.Frame anonymous =
         protocol.read(Packed.text("[[\"~:chsk/handshake\",[\"~:sente/nil-uid\",null,null]],null]"));

@@ -2,8 +2,8 @@ package dev.sente.jetty.packers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sente.core.Keyword;
 import dev.sente.edn.EdnPacker;
-import dev.sente.edn.Keyword;
 import dev.sente.server.EventMessage;
 import dev.sente.server.SenteServer;
 import dev.sente.server.Transport;

@@ -6,6 +6,7 @@ import dev.sente.client.ClientState;
 import dev.sente.client.Reply;
 import dev.sente.client.SenteClient;
 import dev.sente.client.Transport;
+import dev.sente.core.Keyword;
 import dev.sente.core.Packer;
 import dev.sente.edn.EdnPacker;
 import dev.sente.jetty.JettyServer;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The Java client with the EDN and the Transit packer against the real Jetty server with the same
  * packer, on both transports: connect (user id and handshake data), request and reply with typed
- * data, pushes received.
+ * data, pushes received. Keywords are the shared {@link Keyword} on both sides with both packers.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class FormatPackerJavaClientTest {
@@ -55,13 +56,11 @@ class FormatPackerJavaClientTest {
   }
 
   private RecordingClient start(Supplier<Packer> packers, Transport transport) {
-    Packer serverPacker = packers.get();
     sente =
         SenteServer.builder()
-            .packer(serverPacker)
+            .packer(packers.get())
             .userId(request -> request.header("X-User"))
-            .handshakeData(
-                request -> Map.of(serverPacker.keyword("role"), serverPacker.keyword("admin")))
+            .handshakeData(request -> Map.of(Keyword.of("role"), Keyword.of("admin")))
             .build();
     sente.on(
         "chat/send",
@@ -91,24 +90,20 @@ class FormatPackerJavaClientTest {
   void clientConnectsRequestsAndReceivesPushes(
       String name, Supplier<Packer> packers, Transport transport) {
     try (RecordingClient alice = start(packers, transport)) {
-      Packer packer = packers.get();
-
       ClientState.Open open = alice.connect();
 
       assertThat(open.userId()).contains("alice");
       assertThat(open.transport()).isEqualTo(transport);
-      assertThat(open.handshakeData())
-          .contains(Map.of(packer.keyword("role"), packer.keyword("admin")));
+      assertThat(open.handshakeData()).contains(Map.of(Keyword.of("role"), Keyword.of("admin")));
 
       Reply reply = alice.request("chat/send", new ChatLine("hi"));
 
       assertThat(reply.as(Saved.class)).isEqualTo(new Saved("hi", true));
-      assertThat(reply.value())
-          .contains(Map.of(packer.keyword("text"), "hi", packer.keyword("ok"), true));
+      assertThat(reply.value()).contains(Map.of(Keyword.of("text"), "hi", Keyword.of("ok"), true));
       EventMessage received = sent.await("chat/send");
       assertThat(received.id()).isEqualTo("chat/send");
       assertThat(received.userId()).isEqualTo("alice");
-      assertThat(received.data()).contains(Map.of(packer.keyword("text"), "hi"));
+      assertThat(received.data()).contains(Map.of(Keyword.of("text"), "hi"));
       assertThat(received.transport().name()).isEqualTo(transport.name());
 
       assertThat(sente.send("alice", "chat/msg", new ChatLine("pushed"))).isTrue();

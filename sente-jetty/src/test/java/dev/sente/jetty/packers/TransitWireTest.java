@@ -2,7 +2,7 @@ package dev.sente.jetty.packers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.cognitect.transit.TransitFactory;
+import dev.sente.core.Keyword;
 import dev.sente.server.EventMessage;
 import dev.sente.server.SenteServer;
 import dev.sente.testkit.conformance.Peer;
@@ -55,8 +55,7 @@ class TransitWireTest extends PackerServerTestBase {
                 .handshakeData(
                     request ->
                         request.header("X-Role").isPresent()
-                            ? Map.of(
-                                TransitFactory.keyword("role"), TransitFactory.keyword("admin"))
+                            ? Map.of(Keyword.of("role"), Keyword.of("admin"))
                             : null));
 
     RawWebSocket alice = server.as("alice").webSocket("client-id=c1");

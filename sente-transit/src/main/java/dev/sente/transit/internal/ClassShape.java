@@ -1,7 +1,6 @@
 package dev.sente.transit.internal;
 
-import com.cognitect.transit.Keyword;
-import com.cognitect.transit.TransitFactory;
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Constructor;
@@ -138,7 +137,7 @@ final class ClassShape {
     for (RecordComponent c : type.getRecordComponents()) {
       Method accessor = c.getAccessor();
       open(accessor);
-      list.add(new Getter(c.getName(), TransitFactory.keyword(c.getName()), accessor, null));
+      list.add(new Getter(c.getName(), Keyword.of(c.getName()), accessor, null));
     }
     return Collections.unmodifiableList(list);
   }
@@ -157,14 +156,13 @@ final class ClassShape {
       String name = getterName(m);
       if (name != null) {
         open(m);
-        byName.put(name, new Getter(name, TransitFactory.keyword(name), m, null));
+        byName.put(name, new Getter(name, Keyword.of(name), m, null));
       }
     }
     for (Field f : type.getFields()) {
       if (!Modifier.isStatic(f.getModifiers()) && !byName.containsKey(f.getName())) {
         open(f);
-        byName.put(
-            f.getName(), new Getter(f.getName(), TransitFactory.keyword(f.getName()), null, f));
+        byName.put(f.getName(), new Getter(f.getName(), Keyword.of(f.getName()), null, f));
       }
     }
     return List.copyOf(byName.values());

@@ -8,7 +8,9 @@ import com.cognitect.transit.ReadHandler;
 import com.cognitect.transit.TaggedValue;
 import com.cognitect.transit.TransitFactory;
 import com.cognitect.transit.impl.Tag;
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
+import dev.sente.core.Symbol;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -28,7 +30,9 @@ import java.util.function.Supplier;
  * and bounded: lists are {@code ArrayList}, maps {@code LinkedHashMap} (wire order), sets {@code
  * LinkedHashSet}; a tag ({@code "~#x"}) anywhere but at the head of a tagged value is refused;
  * number texts ({@code ~n ~i ~f ~d}) are bounded; {@code ~t} dates are read with {@code java.time}
- * (so jaxb is not needed); unknown tags stay {@link TaggedValue}s.
+ * (so jaxb is not needed); keywords and symbols are the shared {@link Keyword} and {@link Symbol}
+ * (a name Clojure cannot read back, {@code "~:a b"}, is refused); unknown tags stay {@link
+ * TaggedValue}s.
  */
 final class JavaReadHandlers {
 
@@ -47,6 +51,8 @@ final class JavaReadHandlers {
     map.put("list", new CollectionHandler("list", ArrayList::new));
     map.put("cmap", new CmapHandler());
     map.put("ratio", (ReadHandler<Object, Object>) ExactRatio::fromRep);
+    map.put(":", (ReadHandler<Object, String>) JavaReadHandlers::keyword);
+    map.put("$", (ReadHandler<Object, String>) JavaReadHandlers::symbol);
     return map;
   }
 
@@ -61,6 +67,26 @@ final class JavaReadHandlers {
           "Misplaced Transit tag \"~#" + ValueLimits.shorten(tag.getValue()) + "\"");
     }
     return value;
+  }
+
+  /**
+   * {@code "~:chat/send"}: the shared {@link Keyword}, as the EDN packer reads {@code :chat/send}.
+   */
+  private static Object keyword(String rep) {
+    if (!Keyword.isValidName(rep)) {
+      throw new PackException(
+          "Transit keyword \"" + ValueLimits.shorten(rep) + "\" is not a readable keyword name");
+    }
+    return Keyword.of(rep);
+  }
+
+  /** {@code "~$f"}: the shared {@link Symbol}. */
+  private static Object symbol(String rep) {
+    if (!Symbol.isValidName(rep)) {
+      throw new PackException(
+          "Transit symbol \"" + ValueLimits.shorten(rep) + "\" is not a readable symbol name");
+    }
+    return Symbol.of(rep);
   }
 
   private static String number(String rep) {

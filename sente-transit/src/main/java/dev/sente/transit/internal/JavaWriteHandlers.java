@@ -1,7 +1,9 @@
 package dev.sente.transit.internal;
 
 import com.cognitect.transit.WriteHandler;
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
+import dev.sente.core.Symbol;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,8 +30,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * The write handlers this module adds to transit-java's own: every {@code List} as an array
- * (transit-java writes a {@code LinkedList} as {@code ~#list}), {@code Instant}, {@code
+ * The write handlers this module adds to transit-java's own: the shared {@link Keyword} and {@link
+ * Symbol} as Transit keywords and symbols ({@code "~:ok"}, {@code "~$f"}), every {@code List} as an
+ * array (transit-java writes a {@code LinkedList} as {@code ~#list}), {@code Instant}, {@code
  * OffsetDateTime} and {@code ZonedDateTime} as {@code ~m} milliseconds like {@code Date}, enums as
  * keywords of their name ({@code :ACTIVE}, as the EDN packer), other {@code java.time} values as
  * ISO strings, other {@code Number}s as integers or doubles; and the fallback handler that writes
@@ -55,6 +58,8 @@ final class JavaWriteHandlers {
             o -> ((Instant) o).toEpochMilli(),
             o -> Long.toString(((Instant) o).toEpochMilli())));
     map.put(Enum.class, new Handler(":", o -> ((Enum<?>) o).name(), o -> ((Enum<?>) o).name()));
+    map.put(Keyword.class, new Handler(":", o -> ((Keyword) o).name(), o -> ((Keyword) o).name()));
+    map.put(Symbol.class, new Handler("$", o -> ((Symbol) o).name(), o -> ((Symbol) o).name()));
     Handler instant =
         new Handler(
             "m",

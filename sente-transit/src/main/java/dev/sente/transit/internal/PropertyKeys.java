@@ -11,8 +11,9 @@ final class PropertyKeys {
   private PropertyKeys() {}
 
   /**
-   * The map's entries by name: keys {@code :name}, {@code name} and {@code "name"}. A property
-   * {@code userId} is found under {@code userId}, then under {@code user-id}.
+   * The map's entries by name: keys {@code :name}, {@code name} and {@code "name"} (the shared
+   * keyword and symbol, or transit-java's own). A property {@code userId} is found under {@code
+   * userId}, then under {@code user-id}.
    */
   static Map<String, Object> byName(Map<?, ?> map) {
     Map<String, Object> byName = new LinkedHashMap<>(Math.max(16, map.size() * 2));
@@ -20,6 +21,10 @@ final class PropertyKeys {
       Object key = e.getKey();
       if (key instanceof String s) {
         byName.put(s, e.getValue());
+      } else if (key instanceof dev.sente.core.Keyword k && k.namespace().isEmpty()) {
+        byName.put(k.name(), e.getValue());
+      } else if (key instanceof dev.sente.core.Symbol s && s.namespace().isEmpty()) {
+        byName.put(s.name(), e.getValue());
       } else if (key instanceof Keyword k && k.getNamespace() == null) {
         byName.put(k.getName(), e.getValue());
       } else if (key instanceof Symbol s && s.getValue().indexOf('/') < 0) {

@@ -47,6 +47,8 @@ final class ScalarConverter {
         || target == Date.class
         || target == Keyword.class
         || target == Symbol.class
+        || target == dev.sente.core.Keyword.class
+        || target == dev.sente.core.Symbol.class
         || target == java.net.URI.class
         || target.isEnum()
         || (TemporalAccessor.class.isAssignableFrom(target) && target.getName().startsWith("java."))
@@ -78,6 +80,11 @@ final class ScalarConverter {
     } else if (target == Instant.class || target == Date.class) {
       Instant instant = toInstant(value);
       return target == Date.class ? Date.from(instant) : instant;
+    } else if (target == dev.sente.core.Keyword.class || target == dev.sente.core.Symbol.class) {
+      String name = nameOf(value);
+      if (name != null) {
+        return sharedName(name, target);
+      }
     } else if ((target == Keyword.class || target == Symbol.class) && value instanceof String s) {
       if (!s.isEmpty()) {
         return target == Keyword.class ? TransitFactory.keyword(s) : TransitFactory.symbol(s);
@@ -104,9 +111,47 @@ final class ScalarConverter {
         : named.getNamespace() + "/" + named.getName();
   }
 
+  /** The name of a string, keyword or symbol (shared or transit-java's); null for the rest. */
+  private static String nameOf(Object value) {
+    if (value instanceof String s) {
+      return s;
+    }
+    if (value instanceof dev.sente.core.Keyword k) {
+      return k.name();
+    }
+    if (value instanceof dev.sente.core.Symbol s) {
+      return s.name();
+    }
+    if (value instanceof Named n) {
+      return fullName(n);
+    }
+    return value instanceof Symbol s ? s.getValue() : null;
+  }
+
+  private static Object sharedName(String name, Class<?> target) {
+    boolean keyword = target == dev.sente.core.Keyword.class;
+    if (keyword
+        ? !dev.sente.core.Keyword.isValidName(name)
+        : !dev.sente.core.Symbol.isValidName(name)) {
+      throw new PackException(
+          "\""
+              + ValueLimits.shorten(name)
+              + "\" is not a valid "
+              + (keyword ? "keyword" : "symbol")
+              + " name");
+    }
+    return keyword ? dev.sente.core.Keyword.of(name) : dev.sente.core.Symbol.of(name);
+  }
+
   private static String toText(Object value) {
     if (value instanceof Named n) {
       return fullName(n);
+    }
+    if (value instanceof dev.sente.core.Keyword k) {
+      return k.name();
+    }
+    if (value instanceof dev.sente.core.Symbol s) {
+      return s.name();
     }
     if (value instanceof Symbol s) {
       return s.getValue();
@@ -248,6 +293,10 @@ final class ScalarConverter {
     String name;
     if (value instanceof Named n) {
       name = n.getName();
+    } else if (value instanceof dev.sente.core.Keyword k) {
+      name = k.localName();
+    } else if (value instanceof dev.sente.core.Symbol s) {
+      name = s.localName();
     } else if (value instanceof Symbol s) {
       name = s.getValue().substring(s.getValue().indexOf('/') + 1);
     } else if (value instanceof String s) {

@@ -49,6 +49,7 @@ final class TransitWriter {
     this.factory = factory;
     this.maxDepth = maxDepth;
     Map<Class, WriteHandler<?, ?>> all = new HashMap<>(JavaWriteHandlers.handlers());
+    all.putAll(EdnValueHandlers.handlers());
     // transit-java finds its null handler for a plain Object (its superclass look-up reaches
     // null); this makes a bare Object go to the fallback, which refuses it.
     all.put(Object.class, fallback);

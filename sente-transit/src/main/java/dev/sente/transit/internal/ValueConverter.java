@@ -41,7 +41,8 @@ import java.util.function.Function;
  *       "text"}), name the properties; namespaced keywords and unknown keys are ignored; a missing
  *       property is null, zero, false or {@code Optional.empty()};
  *   <li>a keyword or symbol becomes a {@code String} ({@code "chat/send"}, with its namespace) or
- *       an enum constant (by exact name, then by {@code some-name} → {@code SOME_NAME});
+ *       an enum constant (by exact name, then by {@code some-name} → {@code SOME_NAME}); a string
+ *       becomes the shared {@link dev.sente.core.Keyword} or {@link dev.sente.core.Symbol};
  *   <li>numbers convert between all numeric types when the value fits exactly (no rounding of
  *       {@code 1.5} into an {@code int}, no overflow);
  *   <li>a {@code Date} (Transit {@code ~m}/{@code ~t}) becomes an {@code Instant}, {@code Date},
@@ -276,6 +277,8 @@ public final class ValueConverter {
         || v instanceof Character
         || v instanceof Keyword
         || v instanceof Symbol
+        || v instanceof dev.sente.core.Keyword
+        || v instanceof dev.sente.core.Symbol
         || v instanceof Map
         || v instanceof Collection
         || v instanceof UUID

@@ -3,8 +3,8 @@ package dev.sente.transit.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cognitect.transit.Keyword;
 import com.cognitect.transit.TransitFactory;
+import dev.sente.core.Keyword;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
 import java.lang.reflect.Type;
@@ -75,7 +75,7 @@ class ValueConverterTest {
   }
 
   private static Keyword kw(String name) {
-    return TransitFactory.keyword(name);
+    return Keyword.of(name);
   }
 
   private static Type typeOf(String field) throws NoSuchFieldException {
@@ -88,6 +88,19 @@ class ValueConverterTest {
 
   private Object convert(Object value, Type type) {
     return converter.convert(value, type);
+  }
+
+  @Test
+  void transitJavasOwnKeywordsAndSymbolsConvertLikeTheSharedOnes() {
+    Map<Object, Object> map = new LinkedHashMap<>();
+    map.put(TransitFactory.keyword("text"), TransitFactory.keyword("chat/send"));
+    map.put(TransitFactory.symbol("n"), 2L);
+
+    assertThat(convert(map, Line.class)).isEqualTo(new Line("chat/send", 2));
+    assertThat(convert(TransitFactory.keyword("on-hold"), Status.class)).isEqualTo(Status.ON_HOLD);
+    assertThat(convert(TransitFactory.keyword("a/b"), Keyword.class)).isEqualTo(Keyword.of("a/b"));
+    assertThat(convert(TransitFactory.symbol("f"), dev.sente.core.Symbol.class))
+        .isEqualTo(dev.sente.core.Symbol.of("f"));
   }
 
   @Test
