@@ -31,9 +31,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One Sente request on Jetty core: the request view plus the three ways to end it (respond, hold,
  * upgrade). A failure listener registered at creation hears the client going away, whenever that
- * happens, and tells the held poll if there is one.
+ * happens, and tells the held poll if there is one. Every response it writes says {@code
+ * X-Content-Type-Options: nosniff}.
  */
 final class JettyExchange implements HttpExchange {
+
+  /** The header that keeps browsers from guessing a content type other than the one given. */
+  static final String CONTENT_TYPE_OPTIONS = "X-Content-Type-Options";
 
   private static final Logger LOG = LoggerFactory.getLogger(JettyExchange.class);
 
@@ -328,6 +332,7 @@ final class JettyExchange implements HttpExchange {
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CONTENT_TYPE, contentType);
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+    headers.put(CONTENT_TYPE_OPTIONS, "nosniff");
     headers.put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
   }
