@@ -9,6 +9,11 @@ import java.util.Optional;
  * engine's own ({@code chsk/uidport-open}, {@code chsk/uidport-close}, {@code chsk/ws-ping}, {@code
  * chsk/ws-pong}, {@code chsk/bad-event}).
  *
+ * <p>A client cannot forge those: of the reserved {@code chsk} ids, a client's event arrives under
+ * its own id only for the keep-alive {@code chsk/ws-ping} and {@code chsk/ws-pong}, and then
+ * without data; any other reserved id from a client arrives as {@code chsk/bad-event} whose data is
+ * the event as the client sent it ({@code ["chsk/uidport-open", "bob"]}, say).
+ *
  * <pre>{@code
  * sente.on("chat/send", msg -> {
  *   ChatLine line = msg.data(ChatLine.class);

@@ -12,11 +12,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.session.SessionHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -72,10 +75,10 @@ public final class EmbeddedServer implements JettyServer {
 
     List<Handler> handlers = new ArrayList<>(before);
     handlers.add(SenteHandler.create(sente));
-    classpathFolder(classLoader, CLIENT_RESOURCES, CLIENT_PATH).ifPresent(handlers::add);
+    classpathFolder(classLoader, CLIENT_RESOURCES, CLIENT_PATH, true).ifPresent(handlers::add);
     if (staticFiles.isPresent()) {
       handlers.add(
-          classpathFolder(classLoader, staticFiles.get(), "/")
+          classpathFolder(classLoader, staticFiles.get(), "/", false)
               .orElseThrow(
                   () ->
                       new SenteException(
@@ -102,9 +105,12 @@ public final class EmbeddedServer implements JettyServer {
     return new EmbeddedServer(sente, server, connector);
   }
 
-  /** A context at the path serving a classpath folder, when the folder is there. */
+  /**
+   * A context at the path serving a classpath folder, when the folder is there; {@code nosniff}
+   * adds {@code X-Content-Type-Options: nosniff} to its responses (Sente's own files).
+   */
   private static Optional<Handler> classpathFolder(
-      ClassLoader classLoader, String folder, String path) {
+      ClassLoader classLoader, String folder, String path, boolean nosniff) {
     URL url = classLoader.getResource(folder);
     if (url == null) {
       LOG.debug("No {} on the classpath: not served at {}", folder, path);
@@ -120,8 +126,25 @@ public final class EmbeddedServer implements JettyServer {
     resources.setDirAllowed(false);
     resources.setCacheControl("no-cache");
     resources.setWelcomeFiles(List.of("index.html"));
-    context.setHandler(resources);
+    context.setHandler(nosniff ? new Nosniff(resources) : resources);
     return Optional.of(context);
+  }
+
+  /** Says {@code X-Content-Type-Options: nosniff} on the responses of the handler it wraps. */
+  private static final class Nosniff extends Handler.Wrapper {
+    Nosniff(Handler handler) {
+      super(handler);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      response.getHeaders().put(JettyExchange.CONTENT_TYPE_OPTIONS, "nosniff");
+      if (super.handle(request, response, callback)) {
+        return true;
+      }
+      response.getHeaders().remove(JettyExchange.CONTENT_TYPE_OPTIONS);
+      return false;
+    }
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.sente.jetty.internal;
 
+import static dev.sente.core.internal.Logs.safe;
+
 import dev.sente.core.SenteException;
+import dev.sente.core.internal.LogLimiter;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.LongPollChannel;
 import dev.sente.server.spi.WebSocketListener;
@@ -16,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -27,11 +31,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One Sente request on Jetty core: the request view plus the three ways to end it (respond, hold,
  * upgrade). A failure listener registered at creation hears the client going away, whenever that
- * happens, and tells the held poll if there is one.
+ * happens, and tells the held poll if there is one. Every response it writes says {@code
+ * X-Content-Type-Options: nosniff}.
  */
 final class JettyExchange implements HttpExchange {
 
+  /** The header that keeps browsers from guessing a content type other than the one given. */
+  static final String CONTENT_TYPE_OPTIONS = "X-Content-Type-Options";
+
   private static final Logger LOG = LoggerFactory.getLogger(JettyExchange.class);
+
+  /** Hex digits for percent-encoding. */
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final Request request;
   private final Response response;
@@ -39,6 +50,7 @@ final class JettyExchange implements HttpExchange {
   private final RequestView view;
   private final ServerWebSocketContainer container;
   private final Duration webSocketIdleTimeout;
+  private final LogLimiter upgradeLog;
   private final AtomicBoolean ended = new AtomicBoolean();
   private final Object failureLock = new Object();
   private Throwable failure;
@@ -51,13 +63,15 @@ final class JettyExchange implements HttpExchange {
       Callback callback,
       RequestView view,
       ServerWebSocketContainer container,
-      Duration webSocketIdleTimeout) {
+      Duration webSocketIdleTimeout,
+      LogLimiter upgradeLog) {
     this.request = request;
     this.response = response;
     this.callback = callback;
     this.view = view;
     this.container = container;
     this.webSocketIdleTimeout = webSocketIdleTimeout;
+    this.upgradeLog = upgradeLog;
     request.addFailureListener(this::failed);
   }
 
@@ -223,9 +237,15 @@ final class JettyExchange implements HttpExchange {
     Callback upgradeCallback = new UpgradeCallback(callback, socket);
     boolean upgraded;
     try {
-      upgraded = container.upgrade((rq, rs, cb) -> socket, request, response, upgradeCallback);
+      upgraded =
+          container.upgrade(
+              (rq, rs, cb) -> socket, withUriSafeQuery(request), response, upgradeCallback);
     } catch (RuntimeException e) {
-      LOG.warn("WebSocket upgrade failed for {}", view, e);
+      long skipped = upgradeLog.acquire();
+      if (skipped >= 0) {
+        LOG.warn(
+            "WebSocket upgrade failed for {}: {}{}", safe(view), safe(e), LogLimiter.note(skipped));
+      }
       socket.upgradeFailed(e);
       if (!response.isCommitted()) {
         writeText(response, callback, 400, "Bad WebSocket upgrade");
@@ -238,6 +258,71 @@ final class JettyExchange implements HttpExchange {
     }
   }
 
+  /**
+   * The request as Jetty's WebSocket upgrade sees it: that code turns the request URI into a {@link
+   * java.net.URI}, which refuses characters that Jetty's parser accepts in a query ({@code <},
+   * {@code |}, {@code "}, {@code {}, {@code ^} ...) and would fail the upgrade for a query that an
+   * Ajax GET takes. So such a query is handed over percent-encoded; the engine reads the request's
+   * own query, decoded at the start, and never this one.
+   */
+  static Request withUriSafeQuery(Request request) {
+    HttpURI uri = request.getHttpURI();
+    String query = uri.getQuery();
+    if (query == null || uriSafe(query)) {
+      return request;
+    }
+    HttpURI safe = HttpURI.build(uri).query(quoteForUri(query)).asImmutable();
+    return new Request.Wrapper(request) {
+      @Override
+      public HttpURI getHttpURI() {
+        return safe;
+      }
+    };
+  }
+
+  private static boolean uriSafe(String query) {
+    for (int i = 0; i < query.length(); i++) {
+      char c = query.charAt(i);
+      if (c == '%' ? !escapeAt(query, i) : !uriQueryChar(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The query with every character a URI refuses there percent-encoded (UTF-8). */
+  static String quoteForUri(String query) {
+    StringBuilder out = new StringBuilder(query.length() + 16);
+    for (int i = 0; i < query.length(); i++) {
+      char c = query.charAt(i);
+      if (c == '%' ? escapeAt(query, i) : uriQueryChar(c)) {
+        out.append(c);
+        continue;
+      }
+      for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+        out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+      }
+    }
+    return out.toString();
+  }
+
+  /** A character {@link java.net.URI} takes as is in a query (other than '%'). */
+  private static boolean uriQueryChar(char c) {
+    if (c < 0x80) {
+      return (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-_.!~*'();/?:@&=+$,[]".indexOf(c) >= 0;
+    }
+    return !Character.isISOControl(c) && !Character.isSpaceChar(c);
+  }
+
+  private static boolean escapeAt(String s, int i) {
+    return i + 2 < s.length()
+        && Character.digit(s.charAt(i + 1), 16) >= 0
+        && Character.digit(s.charAt(i + 2), 16) >= 0;
+  }
+
   // ---- writing ----
 
   /** Writes a whole response with a known length and no caching, completing the callback. */
@@ -247,6 +332,7 @@ final class JettyExchange implements HttpExchange {
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CONTENT_TYPE, contentType);
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+    headers.put(CONTENT_TYPE_OPTIONS, "nosniff");
     headers.put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
   }

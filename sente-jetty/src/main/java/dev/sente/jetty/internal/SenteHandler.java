@@ -1,5 +1,8 @@
 package dev.sente.jetty.internal;
 
+import static dev.sente.core.internal.Logs.safe;
+
+import dev.sente.core.internal.LogLimiter;
 import dev.sente.server.SenteConfig;
 import dev.sente.server.SenteServer;
 import dev.sente.server.spi.SenteEndpoint;
@@ -29,6 +32,7 @@ public final class SenteHandler extends Handler.Abstract {
 
   private final SenteEndpoint endpoint;
   private final Duration webSocketIdleTimeout;
+  private final LogLimiter upgradeLog = LogLimiter.perMinute();
   private volatile ServerWebSocketContainer container;
 
   private SenteHandler(SenteEndpoint endpoint, Duration webSocketIdleTimeout) {
@@ -92,11 +96,12 @@ public final class SenteHandler extends Handler.Abstract {
       return true;
     }
     JettyExchange exchange =
-        new JettyExchange(request, response, callback, view, container, webSocketIdleTimeout);
+        new JettyExchange(
+            request, response, callback, view, container, webSocketIdleTimeout, upgradeLog);
     try {
       endpoint.handle(exchange);
     } catch (RuntimeException e) {
-      LOG.error("The Sente endpoint failed on {}", view, e);
+      LOG.error("The Sente endpoint failed on {}", safe(view), e);
       exchange.respondIfOpen(500, "Internal error");
     }
     return true;

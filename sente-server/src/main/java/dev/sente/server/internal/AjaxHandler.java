@@ -1,9 +1,12 @@
 package dev.sente.server.internal;
 
+import static dev.sente.core.internal.Logs.safe;
+
 import dev.sente.core.Event;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
 import dev.sente.core.Protocol;
+import dev.sente.core.internal.LogLimiter;
 import dev.sente.core.time.Cancellable;
 import dev.sente.server.ConnectedUsers;
 import dev.sente.server.Rejection;
@@ -246,16 +249,23 @@ final class AjaxHandler {
 
           @Override
           public void tooLarge() {
-            LOG.info(
-                "Refused an Ajax POST from {}: body over {} bytes", exchange.remoteAddress(), max);
+            long skipped = engine.ajaxInputLog().acquire();
+            if (skipped >= 0) {
+              LOG.info(
+                  "Refused an Ajax POST from {}: body over {} bytes{}",
+                  exchange.remoteAddress(),
+                  max,
+                  LogLimiter.note(skipped));
+            }
             engine.reject(
                 exchange, new Rejection(413, "Request body larger than " + max + " bytes"));
           }
 
           @Override
           public void failed(Throwable cause) {
-            LOG.debug(
-                "Ajax POST body from {} failed: {}", exchange.remoteAddress(), cause.toString());
+            if (LOG.isDebugEnabled()) {
+              LOG.debug("Ajax POST body from {} failed: {}", exchange.remoteAddress(), safe(cause));
+            }
           }
         });
   }
@@ -292,19 +302,17 @@ final class AjaxHandler {
     try {
       frame = engine.protocol().read(packed);
     } catch (PackException e) {
-      LOG.warn(
-          "Malformed Ajax event from client {} (user {}): {}",
-          clientId.get(),
-          userId,
-          e.getMessage());
+      engine.warnAjaxInput("Malformed event", clientId.get(), userId, e.getMessage());
       engine.reject(exchange, new Rejection(400, "Malformed ppstr: " + e.getMessage()));
       return;
     }
+    String client = clientId.get();
     Event event =
-        engine
-            .protocol()
-            .readEvent(frame.payload())
-            .orElseGet(() -> new Event(Protocol.BAD_EVENT, frame.payload()));
+        engine.clientEvent(
+            frame.payload(),
+            id ->
+                engine.warnAjaxInput(
+                    "Reserved event id (delivered as chsk/bad-event)", client, userId, id));
     Executor handlers;
     synchronized (engine.registry) {
       ClientEntry entry = engine.registry.find(Transport.AJAX, userId, clientId.get());

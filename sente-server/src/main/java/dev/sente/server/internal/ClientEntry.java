@@ -2,6 +2,7 @@ package dev.sente.server.internal;
 
 import dev.sente.core.Event;
 import dev.sente.core.concurrent.SerialExecutor;
+import dev.sente.core.internal.Logs;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.Transport;
 import dev.sente.server.spi.LongPollChannel;
@@ -89,6 +90,6 @@ final class ClientEntry {
 
   @Override
   public String toString() {
-    return transport + " client " + clientId + " of " + userId;
+    return transport + " client " + Logs.safe(clientId) + " of " + Logs.safe(userId);
   }
 }

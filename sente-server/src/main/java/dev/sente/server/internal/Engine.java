@@ -1,5 +1,7 @@
 package dev.sente.server.internal;
 
+import static dev.sente.core.internal.Logs.safe;
+
 import dev.sente.core.Event;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
@@ -7,6 +9,7 @@ import dev.sente.core.Protocol;
 import dev.sente.core.SenteException;
 import dev.sente.core.concurrent.HandlerExecutors;
 import dev.sente.core.concurrent.SerialExecutor;
+import dev.sente.core.internal.LogLimiter;
 import dev.sente.core.time.Scheduler;
 import dev.sente.server.ConnectedUsers;
 import dev.sente.server.ConnectedUsersChange;
@@ -36,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * WebSocket handling lives here; Ajax in {@link AjaxHandler}; client state in {@link Registry} (one
  * lock, {@code synchronized (registry)}, guards it and every {@link ClientEntry}); I/O to sockets
  * and polls happens outside that lock.
+ *
+ * <p>Reserved ids: the {@code chsk} namespace is the protocol's. A client may send the keep-alive
+ * {@code chsk/ws-ping} and {@code chsk/ws-pong} (handlers get them without data); any other
+ * reserved id from a client ({@code chsk/uidport-open}, {@code chsk/handshake} ...) would look like
+ * the server's own notification, so it is delivered as {@code chsk/bad-event} carrying the event as
+ * sent, and logged (a few lines a minute, see {@link LogLimiter}).
  */
 public final class Engine implements SenteServer, SenteEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -51,6 +60,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final PushBuffers buffers;
   private final Packed serverPing;
   private final AjaxHandler ajax;
+  private final LogLimiter ajaxInputLog;
   private final List<Consumer<ConnectedUsersChange>> listeners = new CopyOnWriteArrayList<>();
   private final SerialExecutor listenerExecutor;
   private volatile boolean closed;
@@ -62,13 +72,14 @@ public final class Engine implements SenteServer, SenteEndpoint {
     this.scheduler = config.scheduler().orElseGet(() -> Scheduler.system("sente-timers"));
     this.executor =
         config.handlerExecutor().orElseGet(() -> HandlerExecutors.newHandlerExecutor("sente"));
-    this.security = new SecurityChecks(config);
-    this.dispatcher = new Dispatcher(config.errorHandler());
+    this.security = new SecurityChecks(config, this::now);
+    this.dispatcher = new Dispatcher(config.errorHandler(), this::now);
     this.serverPing = protocol.serverPing();
     this.buffers =
         new PushBuffers(
             scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
     this.ajax = new AjaxHandler(this);
+    this.ajaxInputLog = LogLimiter.perMinute(this::now);
     this.listenerExecutor = serialExecutor();
   }
 
@@ -238,6 +249,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
       }
       ajax.endPoll(entry);
     }
+    reportSuppressed(ajaxInputLog, "lines about bad Ajax input");
+    reportSuppressed(security.log(), "rejections");
     if (ownsScheduler) {
       scheduler.close();
     }
@@ -271,7 +284,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
         reject(exchange, new Rejection(405, "Method not allowed: use GET or POST"));
       }
     } catch (RuntimeException e) {
-      LOG.error("Failed to handle {} {}", exchange.method(), exchange.path(), e);
+      LOG.error("Failed to handle {} {}", safe(exchange.method()), safe(exchange.path()), e);
       try {
         reject(exchange, new Rejection(500, "Internal server error"));
       } catch (RuntimeException ignored) {
@@ -378,11 +391,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
     try {
       frame = protocol.read(packed);
     } catch (PackException e) {
-      LOG.warn(
-          "Dropped a malformed frame from client {} (user {}): {}",
-          conn.clientId,
-          conn.userId,
-          e.getMessage());
+      conn.warnBadInput("Dropped a malformed frame", e.getMessage());
       return;
     }
     Executor handlers = conn.handlers; // no registry lock on the per-message path
@@ -390,19 +399,21 @@ public final class Engine implements SenteServer, SenteEndpoint {
       return; // not registered yet: cannot happen once the handshake went out
     }
     Object callback = frame.callback();
-    Optional<Event> read = protocol.readEvent(frame.payload());
-    if (read.isPresent() && Protocol.WS_PING.equals(read.get().id())) {
+    Event event =
+        clientEvent(
+            frame.payload(),
+            id -> conn.warnBadInput("Reserved event id (delivered as chsk/bad-event)", id));
+    if (Protocol.WS_PING.equals(event.id())) {
       if (callback != null) {
         conn.send(protocol.pong(callback));
       }
-      notify(handlers, Event.of(Protocol.WS_PING), conn, Transport.WEBSOCKET);
+      notify(handlers, event, conn, Transport.WEBSOCKET);
       return;
     }
-    if (read.isPresent() && Protocol.WS_PONG.equals(read.get().id())) {
-      notify(handlers, Event.of(Protocol.WS_PONG), conn, Transport.WEBSOCKET);
+    if (Protocol.WS_PONG.equals(event.id())) {
+      notify(handlers, event, conn, Transport.WEBSOCKET);
       return;
     }
-    Event event = read.orElseGet(() -> new Event(Protocol.BAD_EVENT, frame.payload()));
     Predicate<Object> reply =
         callback == null ? null : value -> conn.send(packReply(value, callback));
     dispatcher.dispatch(
@@ -510,6 +521,57 @@ public final class Engine implements SenteServer, SenteEndpoint {
         handlers,
         new Message(
             event, conn.userId, conn.clientId, conn.request, transport, protocol.packer(), null));
+  }
+
+  /**
+   * The event the handlers get for a payload a client sent: its event; {@code chsk/bad-event} with
+   * the payload when it is no event; the keep-alive {@code chsk/ws-ping} and {@code chsk/ws-pong}
+   * without data; {@code chsk/bad-event} with the payload for any other reserved id, which is also
+   * passed to {@code reserved} (to be logged).
+   */
+  Event clientEvent(Object payload, Consumer<String> reserved) {
+    Optional<Event> read = protocol.readEvent(payload);
+    if (read.isEmpty()) {
+      return new Event(Protocol.BAD_EVENT, payload);
+    }
+    Event event = read.get();
+    if (!event.isReserved()) {
+      return event;
+    }
+    if (Protocol.WS_PING.equals(event.id()) || Protocol.WS_PONG.equals(event.id())) {
+      return event.data() == null ? event : Event.of(event.id());
+    }
+    reserved.accept(event.id());
+    return new Event(Protocol.BAD_EVENT, payload);
+  }
+
+  /**
+   * Logs bad input from an Ajax client, a few lines a minute for all of them (a POST carries its
+   * own client id, so a count per client would be the attacker's to grow).
+   */
+  void warnAjaxInput(String what, String clientId, String userId, Object detail) {
+    long skipped = ajaxInputLog.acquire();
+    if (skipped >= 0) {
+      LOG.warn(
+          "{} from Ajax client {} (user {}): {}{}",
+          what,
+          safe(clientId),
+          safe(userId),
+          safe(detail),
+          LogLimiter.note(skipped));
+    }
+  }
+
+  /** The bound on log lines about bad Ajax input, shared by all Ajax clients. */
+  LogLimiter ajaxInputLog() {
+    return ajaxInputLog;
+  }
+
+  private static void reportSuppressed(LogLimiter limiter, String what) {
+    long count = limiter.drainSuppressed();
+    if (count > 0) {
+      LOG.warn("{} more {} were not logged", count, what);
+    }
   }
 
   void dispatch(Executor handlers, Message message) {

@@ -2,6 +2,7 @@ package dev.sente.server.internal;
 
 import dev.sente.core.Event;
 import dev.sente.core.Packer;
+import dev.sente.core.internal.Logs;
 import dev.sente.server.EventMessage;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.Transport;
@@ -103,6 +104,12 @@ final class Message implements EventMessage {
 
   @Override
   public String toString() {
-    return "EventMessage[" + event.id() + " from " + userId + "/" + clientId + "]";
+    return "EventMessage["
+        + Logs.safe(event.id())
+        + " from "
+        + Logs.safe(userId)
+        + "/"
+        + Logs.safe(clientId)
+        + "]";
   }
 }

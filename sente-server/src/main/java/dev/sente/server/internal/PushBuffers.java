@@ -1,6 +1,7 @@
 package dev.sente.server.internal;
 
 import dev.sente.core.Event;
+import dev.sente.core.internal.Logs;
 import dev.sente.core.time.Cancellable;
 import dev.sente.core.time.Scheduler;
 import dev.sente.server.Transport;
@@ -130,7 +131,7 @@ final class PushBuffers {
       try {
         sink.deliver(transport, userId, batch);
       } catch (RuntimeException e) {
-        LOG.error("Failed to deliver a push to user {}", userId, e);
+        LOG.error("Failed to deliver a push to user {}", Logs.safe(userId), e);
       }
       synchronized (this) {
         batch = buffer.waiting == null ? null : buffer.waiting.poll();

@@ -1,5 +1,8 @@
 package dev.sente.server.internal;
 
+import static dev.sente.core.internal.Logs.safe;
+
+import dev.sente.core.internal.LogLimiter;
 import dev.sente.server.OriginPolicy;
 import dev.sente.server.Rejection;
 import dev.sente.server.SenteConfig;
@@ -9,13 +12,16 @@ import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The rejection pipeline, in Sente's order: the custom reject hook, the CSRF token, the origin
  * (with the Host header when the server's origins are configured), authorization. Runs on every GET
- * and POST. Each rejection is logged once at INFO with the remote address, never with a token.
+ * and POST. A rejection is logged at INFO with the remote address, never with a token; since any
+ * client can make as many as it likes, a few lines a minute for all of them, and the rest counted
+ * (the count comes with the next line logged).
  */
 final class SecurityChecks {
   static final Rejection BAD_CSRF = new Rejection(403, "Bad CSRF token");
@@ -24,17 +30,25 @@ final class SecurityChecks {
 
   private static final Logger LOG = LoggerFactory.getLogger(SecurityChecks.class);
   private final SenteConfig config;
+  private final LogLimiter log;
 
   /** The normalised Host headers of the configured server origins; empty to trust Host. */
   private final Set<String> serverHosts;
 
-  SecurityChecks(SenteConfig config) {
+  /** The checks of a configuration; the clock (milliseconds) paces their log lines. */
+  SecurityChecks(SenteConfig config, LongSupplier clock) {
     this.config = config;
+    this.log = LogLimiter.perMinute(clock);
     Set<String> hosts = new HashSet<>();
     if (config.originPolicy() instanceof OriginPolicy.SameOrigin same) {
       same.serverOrigins().forEach(origin -> hosts.addAll(Origins.hostHeadersOf(origin)));
     }
     this.serverHosts = Set.copyOf(hosts);
+  }
+
+  /** The bound on the rejections' log lines. */
+  LogLimiter log() {
+    return log;
   }
 
   Optional<Rejection> check(SenteRequest request) {
@@ -55,14 +69,18 @@ final class SecurityChecks {
     return Optional.empty();
   }
 
-  private static Optional<Rejection> log(SenteRequest request, String check, Rejection r) {
-    LOG.info(
-        "Rejected {} {} from {}: {} check failed ({})",
-        request.method(),
-        request.path(),
-        request.remoteAddress(),
-        check,
-        r.status());
+  private Optional<Rejection> log(SenteRequest request, String check, Rejection r) {
+    long skipped = log.acquire();
+    if (skipped >= 0) {
+      LOG.info(
+          "Rejected {} {} from {}: {} check failed ({}){}",
+          safe(request.method()),
+          safe(request.path()),
+          request.remoteAddress(),
+          check,
+          r.status(),
+          LogLimiter.note(skipped));
+    }
     return Optional.of(r);
   }
 

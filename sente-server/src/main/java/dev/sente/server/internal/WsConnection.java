@@ -1,6 +1,9 @@
 package dev.sente.server.internal;
 
+import static dev.sente.core.internal.Logs.safe;
+
 import dev.sente.core.Packed;
+import dev.sente.core.internal.LogLimiter;
 import dev.sente.core.time.Cancellable;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.spi.WebSocketChannel;
@@ -14,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * time (the next only after the previous write completed); when more than {@code maxQueued} wait,
  * the client is too slow and the socket is closed with 1008, since a queue that grows without bound
  * would take the server's memory.
+ *
+ * <p>Bad input from its client (malformed frames, reserved ids) is logged a few lines a minute; the
+ * rest is counted and the count logged when the socket closes.
  */
 final class WsConnection implements WebSocketListener {
   /** Close code for a slow consumer. */
@@ -45,6 +51,7 @@ final class WsConnection implements WebSocketListener {
   private volatile long received;
   private long receivedAtPing;
   private Cancellable keepAliveTimer;
+  private LogLimiter inputLog; // created by the first bad input
 
   WsConnection(Engine engine, String userId, String clientId, SenteRequest request, int maxQueued) {
     this.engine = engine;
@@ -83,13 +90,54 @@ final class WsConnection implements WebSocketListener {
         keepAliveTimer.cancel();
       }
     }
-    LOG.debug("WebSocket of {} closed: {} {}", clientId, code, reason);
+    LogLimiter limiter = inputLog();
+    long suppressed = limiter == null ? 0 : limiter.drainSuppressed();
+    if (suppressed > 0) {
+      LOG.warn(
+          "{} more malformed or reserved-id frames from client {} (user {}) were not logged",
+          suppressed,
+          safe(clientId),
+          safe(userId));
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("WebSocket of {} closed: {} {}", safe(clientId), code, safe(reason));
+    }
     engine.webSocketClosed(this);
   }
 
   @Override
   public void onError(Throwable cause) {
-    LOG.debug("WebSocket error for client {}: {}", clientId, cause.toString());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("WebSocket error for client {}: {}", safe(clientId), safe(cause));
+    }
+  }
+
+  private synchronized LogLimiter inputLog() {
+    return inputLog;
+  }
+
+  /**
+   * Logs bad input from this socket's client (what it was, and a detail such as the parser's
+   * message), escaped; a few lines a minute, the rest counted for the close.
+   */
+  void warnBadInput(String what, Object detail) {
+    LogLimiter limiter;
+    synchronized (this) {
+      if (inputLog == null) {
+        inputLog = LogLimiter.perMinute(engine::now);
+      }
+      limiter = inputLog;
+    }
+    long skipped = limiter.acquire();
+    if (skipped >= 0) {
+      LOG.warn(
+          "{} from client {} (user {}): {}{}",
+          what,
+          safe(clientId),
+          safe(userId),
+          safe(detail),
+          LogLimiter.note(skipped));
+    }
   }
 
   synchronized boolean isOpen() {
@@ -110,8 +158,8 @@ final class WsConnection implements WebSocketListener {
         if (queue.size() >= maxQueued) {
           LOG.warn(
               "Closing WebSocket of client {} (user {}): {} frames queued, client too slow",
-              clientId,
-              userId,
+              safe(clientId),
+              safe(userId),
               queue.size());
           queue = null;
           closing = true;
@@ -139,7 +187,9 @@ final class WsConnection implements WebSocketListener {
 
           @Override
           public void failed(Throwable cause) {
-            LOG.debug("Write to client {} failed: {}", clientId, cause.toString());
+            if (LOG.isDebugEnabled()) {
+              LOG.debug("Write to client {} failed: {}", safe(clientId), safe(cause));
+            }
             synchronized (WsConnection.this) {
               writing = false;
               queue = null;
@@ -216,7 +266,9 @@ final class WsConnection implements WebSocketListener {
       scheduleKeepAlive();
       return;
     }
-    LOG.debug("Client {} did not answer the ping: closing", clientId);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Client {} did not answer the ping: closing", safe(clientId));
+    }
     close(CLOSE_PING_TIMEOUT, "Ping timeout");
     // a half-open socket may never report its close: forget it now
     onClose(1006, "Ping timeout");
@@ -224,6 +276,6 @@ final class WsConnection implements WebSocketListener {
 
   @Override
   public String toString() {
-    return "WebSocket of client " + clientId + " (user " + userId + ")";
+    return "WebSocket of client " + safe(clientId) + " (user " + safe(userId) + ")";
   }
 }

@@ -77,7 +77,7 @@ class OriginCheckTest {
           """)
   void sameOriginDefault(
       String scheme, String host, String origin, String referer, String expected) {
-    SecurityChecks checks = new SecurityChecks(SenteServer.builder().config());
+    SecurityChecks checks = new SecurityChecks(SenteServer.builder().config(), () -> 0L);
 
     boolean accepted = checks.check(request(scheme, host, origin, referer)).isEmpty();
 
@@ -105,7 +105,7 @@ class OriginCheckTest {
           """)
   void allowList(String allowed, String origin, String referer, String expected) {
     SecurityChecks checks =
-        new SecurityChecks(SenteServer.builder().allowedOrigins(allowed).config());
+        new SecurityChecks(SenteServer.builder().allowedOrigins(allowed).config(), () -> 0L);
 
     boolean accepted =
         checks.check(request("http", "server.internal:8080", origin, referer)).isEmpty();
@@ -203,7 +203,8 @@ class OriginCheckTest {
   void serverOrigins(
       String servers, String scheme, String host, String origin, String referer, String expected) {
     SecurityChecks checks =
-        new SecurityChecks(SenteServer.builder().serverOrigins(servers.split(",")).config());
+        new SecurityChecks(
+            SenteServer.builder().serverOrigins(servers.split(",")).config(), () -> 0L);
 
     boolean accepted = checks.check(request(scheme, host, origin, referer)).isEmpty();
 
@@ -212,7 +213,7 @@ class OriginCheckTest {
 
   @Test
   void withoutServerOriginsTheHostHeaderIsTrustedAsSenteDoes() {
-    SecurityChecks checks = new SecurityChecks(SenteServer.builder().config());
+    SecurityChecks checks = new SecurityChecks(SenteServer.builder().config(), () -> 0L);
 
     boolean accepted =
         checks
