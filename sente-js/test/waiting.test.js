@@ -1,6 +1,6 @@
-// Sends that want a reply, made while the socket is not open yet (right after connect, or while it
-// reconnects): they wait for the open, in order, bounded by their own timeoutMs and by
-// MAX_WAITING_SENDS, and are rejected when the application stops the socket.
+// Sends that want a reply, made before the socket's first open (right after connect): they wait for
+// it, in order, bounded by their own timeoutMs and by MAX_WAITING_SENDS, and are rejected when the
+// application stops the socket. Once it has been open, a send while it reconnects fails at once.
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import { connect, MAX_WAITING_SENDS, SenteClosedError, SenteTimeoutError } from "sente-js";
@@ -140,17 +140,29 @@ describe("sends made before the open", () => {
     for (const w of waiting) await assert.rejects(w, SenteClosedError);
   });
 
-  it("wait for the next open while the socket reconnects", async () => {
+  it("wait through a failed first attempt and its retries, until the first open", async () => {
     open();
-    WS.last.handshake();
+    const reply = chsk.send("chat/send", 1, { timeoutMs: 10_000 });
     WS.last.fail(); // the first retry is immediate
     assert.equal(WS.instances.length, 2);
-    const reply = chsk.send("chat/send", 1, { timeoutMs: 5000 });
     WS.last.handshake();
     const [[event, cb]] = WS.last.frames();
     assert.deepEqual(event, ["chat/send", 1]);
     WS.last.receive(["saved", cb]);
     assert.equal(await reply, "saved");
+  });
+
+  it("are refused at once while the socket reconnects after having been open", async () => {
+    open();
+    WS.last.handshake();
+    WS.last.fail(); // the first retry is immediate
+    assert.equal(WS.instances.length, 2);
+    await assert.rejects(
+      chsk.send("chat/send", 1, { timeoutMs: 5000 }),
+      (e) => e instanceof SenteClosedError && /Not open: chat\/send was not sent/.test(e.message),
+    );
+    WS.last.handshake();
+    assert.deepEqual(WS.last.sent, []);
   });
 
   it("still leave a send without a reply unsent: it returns false (Sente's case 25)", () => {

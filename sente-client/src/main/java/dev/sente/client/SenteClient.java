@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  *   <li><b>Closed(INITIAL)</b>: a new client does nothing until {@link #connect()}.
  *   <li><b>Connecting</b>: a WebSocket upgrade, or an Ajax handshake GET, is on its way. The
  *       connection counts as open only when the server's handshake arrives (a WebSocket's own
- *       "open" is ignored, as in Sente). {@link #send} returns false and puts nothing on the wire;
- *       a {@link #request} waits for the handshake (see there).
+ *       "open" is ignored, as in Sente). {@link #send} returns false and puts nothing on the wire.
+ *       A {@link #request} made before the first handshake waits for it (see there); one made while
+ *       reconnecting fails with {@link ConnectionClosedException}.
  *   <li><b>Open</b>: the handshake arrived, with the user id the server resolved. The future of
  *       {@link #connect()} completes at the first one. On a WebSocket the client answers the
  *       server's pings, and pings the server after {@code keepAlive/2} to {@code keepAlive} of
@@ -67,7 +68,7 @@ import java.util.function.Consumer;
 public interface SenteClient extends AutoCloseable {
 
   /**
-   * How many requests made while connecting may wait for the handshake at one time (see {@link
+   * How many requests made before the first handshake may wait for it at one time (see {@link
    * #request}); one more fails at once with {@link ConnectionClosedException}.
    */
   int MAX_WAITING_REQUESTS = 100;
@@ -130,14 +131,15 @@ public interface SenteClient extends AutoCloseable {
    * ConnectionClosedException} when the connection drops first, and {@link ReplyErrorException}
    * when the server answers with an error. Throws like {@link #send}.
    *
-   * <p>Made while the client is connecting (after {@link #connect()} before the handshake, or while
-   * it reconnects), the request waits for the next handshake and goes out then, in the order of the
+   * <p>Made while the client connects for the first time (after {@link #connect()}, before the
+   * first handshake), the request waits for that handshake and goes out then, in the order of the
    * calls. The timeout counts from the call, so it bounds the wait and the reply together: not open
    * in time fails with {@link ReplyTimeoutException} and nothing is sent. {@link #disconnect()},
    * {@link #close()} or the stop rule giving up fail the waiting requests with {@link
-   * ConnectionClosedException}; so does a request made before {@link #connect()}, after {@link
-   * #disconnect()}, or when {@link #MAX_WAITING_REQUESTS} are waiting already (nothing is sent). As
-   * in the browser client, a request written before a drop is not sent again.
+   * ConnectionClosedException}. A request made before {@link #connect()}, after {@link
+   * #disconnect()}, while the client reconnects after having been open, or when {@link
+   * #MAX_WAITING_REQUESTS} are waiting already fails at once with {@link
+   * ConnectionClosedException}, and nothing is sent. The browser client behaves the same.
    */
   CompletionStage<Reply> request(String eventId, Object data, Duration timeout);
 

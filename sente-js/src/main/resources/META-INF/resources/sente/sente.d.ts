@@ -148,12 +148,13 @@ export interface SenteSocket {
    */
   send(eventId: string, data?: unknown): boolean;
   /**
-   * Sends an event and returns a promise of the server's reply. Made while the socket is still
-   * connecting (right after `connect`, or while it reconnects), the send waits for the open and goes
-   * out then, in call order; `timeoutMs` counts from the call and bounds the wait and the reply
-   * together. It rejects with a {@link SenteError}: {@link SenteClosedError} when the socket is
-   * stopped (`disconnect()`, `stopReconnecting`) before it was sent, when {@link MAX_WAITING_SENDS}
-   * sends are waiting already (nothing sent), or when the connection closed before the reply;
+   * Sends an event and returns a promise of the server's reply. Made before the socket's first open
+   * (right after `connect`), the send waits for that open and goes out then, in call order;
+   * `timeoutMs` counts from the call and bounds the wait and the reply together. It rejects with a
+   * {@link SenteError}: {@link SenteClosedError} when the socket is stopped (`disconnect()`,
+   * `stopReconnecting`) before it was sent, when it is not open after having been open (while it
+   * reconnects), when {@link MAX_WAITING_SENDS} sends are waiting already (nothing sent in these
+   * cases), or when the connection closed before the reply;
    * {@link SenteTimeoutError} when not open, or no reply, within `timeoutMs`;
    * {@link SenteFailedError} when the send failed or the server answered `chsk/error`.
    */
@@ -215,7 +216,7 @@ export declare class SenteError extends Error {
   readonly status: number | null;
 }
 
-/** Stopped, or too many waiting, when sending (nothing was sent), or closed before the reply came. */
+/** Stopped, reconnecting, or too many waiting when sending (nothing was sent), or closed before the reply. */
 export declare class SenteClosedError extends SenteError {
   constructor(message: string, details?: { eventId?: string; status?: number; cause?: unknown });
   readonly outcome: "chsk/closed";

@@ -16,7 +16,7 @@
  *
  * Lifecycle: `connect` starts connecting at once. The socket counts as open only when the server's
  * `chsk/handshake` arrives (the WebSocket `open` event is ignored, as in Sente). A send that wants a
- * reply, made before then (or while reconnecting), waits for the open, within its own `timeoutMs`.
+ * reply, made before the first open, waits for it, within its own `timeoutMs`.
  * When the connection drops, the first retry is immediate, later ones wait an exponential,
  * jittered, capped delay; a handshake resets the count. `disconnect()` stops for good,
  * `reconnect()` starts over.
@@ -255,7 +255,7 @@ class Socket {
   #stopped = false;
   #unloading = false;
   #pending = new Map(); // WebSocket replies: cb id -> { conn, eventId, resolve, reject, timer }
-  #waiting = []; // sends with a reply made while not open, in order: { eventId, event, deadline, ... }
+  #waiting = []; // sends with a reply made before the first open, in order: { eventId, event, ... }
   #posts = new Set(); // AbortControllers of Ajax sends in flight
   #windowListeners = [];
   #clientId;
@@ -344,13 +344,13 @@ class Socket {
    * promise of it, rejected with a {@link SenteError} (see its `outcome`). Throws TypeError for an
    * invalid or reserved (`chsk/`) event id, data JSON cannot write, or a bad `timeoutMs`.
    *
-   * A send with `{ timeoutMs }` made while the socket is not open but still connecting (right after
-   * `connect`, or while it reconnects) waits for the next open, and goes out then, in the order of
-   * the calls, before anything the state listeners send. `timeoutMs` counts from the call, so it
-   * bounds the wait and the reply together: not open in time rejects with `chsk/timeout`.
-   * `disconnect()`, or `stopReconnecting` giving up, rejects the waiting sends with `chsk/closed`.
-   * A send made while the socket is stopped, or while {@link MAX_WAITING_SENDS} are waiting
-   * already, is rejected with `chsk/closed` at once.
+   * A send with `{ timeoutMs }` made before the socket's first open (right after `connect`) waits
+   * for that open, and goes out then, in the order of the calls, before anything the state
+   * listeners send. `timeoutMs` counts from the call, so it bounds the wait and the reply together:
+   * not open in time rejects with `chsk/timeout`. `disconnect()`, or `stopReconnecting` giving up,
+   * rejects the waiting sends with `chsk/closed`. A send made while the socket is stopped, or
+   * reconnects after it was open, or while {@link MAX_WAITING_SENDS} are waiting already, is
+   * rejected with `chsk/closed` at once.
    *
    * @param {string} eventId a namespaced id such as `"chat/send"`
    * @param {unknown} [data] any JSON value; leave it out to send `[eventId]`
@@ -719,7 +719,7 @@ class Socket {
     if (this.#state.open && this.#conn) {
       return this.#writeWithReply(this.#conn, eventId, event, timeoutMs);
     }
-    if (this.#stopped) {
+    if (this.#stopped || this.#state.everOpened) {
       return Promise.reject(new SenteClosedError(`Not open: ${eventId} was not sent`, { eventId }));
     }
     if (this.#waiting.length >= MAX_WAITING_SENDS) {

@@ -23,8 +23,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The client's state machine over {@link Session}s: connect, handshake, close, retry with backoff,
  * the {@code AUTO} downgrade to Ajax and the background upgrade back to WebSocket, and the requests
- * made while connecting, which wait for the next handshake. Every field is guarded by one lock;
- * user code runs on the callback executor, never under the lock.
+ * made before the first handshake, which wait for it. Every field is guarded by one lock; user code
+ * runs on the callback executor, never under the lock.
  */
 final class Connection implements Session.Listener {
 
@@ -49,7 +49,10 @@ final class Connection implements Session.Listener {
   private int attempt;
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
-  /** A request made while connecting, not sent yet; its deadline is on the scheduler's clock. */
+  /**
+   * A request made before the first handshake, not sent yet; its deadline is on the scheduler's
+   * clock.
+   */
   private static final class Waiting {
     final Event event;
     final long deadline;
@@ -124,7 +127,7 @@ final class Connection implements Session.Listener {
       if (isOpen()) {
         return session.request(event, timeout).publicFuture();
       }
-      if (closed || !wanted) {
+      if (closed || !wanted || everOpened) {
         return CompletableFuture.failedFuture(
             new ConnectionClosedException("Not connected (" + state + "); nothing was sent"));
       }

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requests made while the client is connecting (after {@link SenteClient#connect()}, before the
- * handshake, or while it reconnects) wait for the open, as in the browser client: in order, within
- * their own timeout, at most {@link SenteClient#MAX_WAITING_REQUESTS}; the application stopping the
- * client fails them.
+ * Requests made before the first handshake (after {@link SenteClient#connect()}) wait for it, as in
+ * the browser client: in order, within their own timeout, at most {@link
+ * SenteClient#MAX_WAITING_REQUESTS}; the application stopping the client fails them. Once the
+ * client has been open, a request while it reconnects fails at once.
  */
 class WaitingRequestsTest {
 
@@ -150,11 +150,11 @@ class WaitingRequestsTest {
   }
 
   @Test
-  void whileReconnectingARequestWaitsForTheNextOpen() throws Exception {
-    FakeWire.FakeSocket first = f.openWebSocket();
-    first.serverClose(1011);
+  void aRequestWaitsThroughAFailedFirstAttemptAndItsRetryUntilTheFirstHandshake() throws Exception {
+    f.client.connect();
+    CompletableFuture<Reply> reply = request("chat/send", "hi", 10_000);
+    f.wire.nextSocket().accept().serverClose(1011);
     assertThat(f.client.state()).isInstanceOf(ClientState.ReconnectScheduled.class);
-    CompletableFuture<Reply> reply = request("chat/send", "hi", 5000);
     f.time.advance(0); // the first retry is immediate
     assertThat(f.client.state()).isInstanceOf(ClientState.Connecting.class);
     assertThat(reply).isNotDone();
@@ -164,6 +164,20 @@ class WaitingRequestsTest {
     Matcher frame = frames(second).get(0);
     second.receive("[\"saved\",\"" + frame.group(3) + "\"]");
     assertThat(reply.get().value()).contains("saved");
+  }
+
+  @Test
+  void onceOpenARequestWhileReconnectingFailsAtOnce() {
+    FakeWire.FakeSocket first = f.openWebSocket();
+    first.serverClose(1011);
+    assertThat(f.client.state()).isInstanceOf(ClientState.ReconnectScheduled.class);
+    assertThat(failure(request("chat/send", "hi", 5000)))
+        .isInstanceOf(ConnectionClosedException.class)
+        .hasMessageContaining("nothing was sent");
+    f.time.advance(0);
+    FakeWire.FakeSocket second = f.wire.nextSocket().accept();
+    second.receive(Fixture.HANDSHAKE);
+    assertThat(second.sent()).isEmpty();
   }
 
   @Test
