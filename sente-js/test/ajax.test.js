@@ -140,7 +140,9 @@ describe("Ajax transport", () => {
   it("returns false and posts nothing before the handshake", async () => {
     open();
     assert.equal(chsk.send("chat/send", 1), false);
-    await assert.rejects(chsk.send("chat/send", 1, { timeoutMs: 100 }), SenteClosedError);
+    const reply = chsk.send("chat/send", 1, { timeoutMs: 100 }); // waits for the open (waiting.test.js)
+    mock.timers.tick(100);
+    await assert.rejects(reply, SenteTimeoutError);
     assert.equal(fetch.requests.length, 1);
   });
 

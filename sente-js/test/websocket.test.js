@@ -105,8 +105,10 @@ describe("WebSocket transport", () => {
     open();
     WS.last.accept();
     assert.equal(chsk.send("chat/send", { text: "hi" }), false);
-    const reply = chsk.send("chat/send", { text: "hi" }, { timeoutMs: 1000 });
-    await assert.rejects(reply, (e) => e instanceof SenteClosedError && e.outcome === "chsk/closed");
+    const reply = chsk.send("chat/send", { text: "hi" }, { timeoutMs: 1000 }); // waits (waiting.test.js)
+    assert.deepEqual(WS.last.sent, []);
+    mock.timers.tick(1000);
+    await assert.rejects(reply, (e) => e instanceof SenteTimeoutError && e.outcome === "chsk/timeout");
     assert.deepEqual(WS.last.sent, []);
   });
 

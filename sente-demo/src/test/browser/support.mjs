@@ -12,7 +12,7 @@ import { join } from "node:path";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** The flags of QUALITY.md; playwright adds a fresh temporary --user-data-dir of its own. */
+/** Chromium's flags for the tests; playwright adds a fresh temporary --user-data-dir of its own. */
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",

@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  *   <li><b>Closed(INITIAL)</b>: a new client does nothing until {@link #connect()}.
  *   <li><b>Connecting</b>: a WebSocket upgrade, or an Ajax handshake GET, is on its way. The
  *       connection counts as open only when the server's handshake arrives (a WebSocket's own
- *       "open" is ignored, as in Sente). Sends are refused: {@link #send} returns false and puts
- *       nothing on the wire, {@link #request} fails with {@link ConnectionClosedException}.
+ *       "open" is ignored, as in Sente). {@link #send} returns false and puts nothing on the wire.
+ *       A {@link #request} made before the first handshake waits for it (see there); one made while
+ *       reconnecting fails with {@link ConnectionClosedException}.
  *   <li><b>Open</b>: the handshake arrived, with the user id the server resolved. The future of
  *       {@link #connect()} completes at the first one. On a WebSocket the client answers the
  *       server's pings, and pings the server after {@code keepAlive/2} to {@code keepAlive} of
@@ -65,6 +66,12 @@ import java.util.function.Consumer;
  * executor) can be shared by thousands of clients, see {@link SenteClientBuilder}.
  */
 public interface SenteClient extends AutoCloseable {
+
+  /**
+   * How many requests made before the first handshake may wait for it at one time (see {@link
+   * #request}); one more fails at once with {@link ConnectionClosedException}.
+   */
+  int MAX_WAITING_REQUESTS = 100;
 
   /** A builder for a client of the given endpoint, {@code http(s)://host:port/chsk}. */
   static SenteClientBuilder builder(URI endpoint) {
@@ -121,8 +128,18 @@ public interface SenteClient extends AutoCloseable {
   /**
    * Sends an event and waits for the server's reply. The stage fails with {@link
    * ReplyTimeoutException} when no reply comes within the timeout, {@link
-   * ConnectionClosedException} when the connection is not open or drops first, and {@link
-   * ReplyErrorException} when the server answers with an error. Throws like {@link #send}.
+   * ConnectionClosedException} when the connection drops first, and {@link ReplyErrorException}
+   * when the server answers with an error. Throws like {@link #send}.
+   *
+   * <p>Made while the client connects for the first time (after {@link #connect()}, before the
+   * first handshake), the request waits for that handshake and goes out then, in the order of the
+   * calls. The timeout counts from the call, so it bounds the wait and the reply together: not open
+   * in time fails with {@link ReplyTimeoutException} and nothing is sent. {@link #disconnect()},
+   * {@link #close()} or the stop rule giving up fail the waiting requests with {@link
+   * ConnectionClosedException}. A request made before {@link #connect()}, after {@link
+   * #disconnect()}, while the client reconnects after having been open, or when {@link
+   * #MAX_WAITING_REQUESTS} are waiting already fails at once with {@link
+   * ConnectionClosedException}, and nothing is sent. The browser client behaves the same.
    */
   CompletionStage<Reply> request(String eventId, Object data, Duration timeout);
 

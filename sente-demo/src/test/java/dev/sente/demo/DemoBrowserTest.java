@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class DemoBrowserTest {
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path BROWSER_TESTS = Path.of("src/test/browser");
   static final Path SCREENSHOT = Path.of("target/screenshots/demo.png");
   static final Path DOCS_SCREENSHOT = Path.of("../docs/screenshots/demo.png");
@@ -45,12 +37,7 @@ class DemoBrowserTest {
 
   @Test
   void everyBrowserScenarioPassesInHeadlessChromium() throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM))
-        .as("chromium not found at /usr/bin/chromium: apt-get install chromium")
-        .isTrue();
-    assertThat(Path.of("node_modules/playwright-core/package.json"))
-        .as("playwright-core is not installed: run npm ci in sente-demo (mvn does it)")
-        .exists();
+    BrowserTests.requireBrowser();
 
     DemoOptions options =
         DemoOptions.defaults()
@@ -67,9 +54,8 @@ class DemoBrowserTest {
               "RESTART_URL", restartable.uri(),
               "CONTROL_URL", restartable.controlUri(),
               "LONG_POLL_TIMEOUT_MS", Long.toString(LONG_POLL_TIMEOUT.toMillis()),
-              "SCREENSHOT_PATH", SCREENSHOT.toAbsolutePath().toString(),
-              "CHROMIUM_PATH", CHROMIUM.toString());
-      NodeRun run = runNode(env);
+              "SCREENSHOT_PATH", SCREENSHOT.toAbsolutePath().toString());
+      BrowserTests.NodeRun run = runNode(env);
       if (run.exitCode() != 0) {
         fail("The browser tests failed (exit " + run.exitCode() + "):\n" + run.tail());
       }
@@ -82,66 +68,12 @@ class DemoBrowserTest {
     }
   }
 
-  /** How Node ended (-1: timed out) and the last lines it printed. */
-  record NodeRun(int exitCode, String tail) {}
-
-  private static NodeRun runNode(Map<String, String> env) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of(
-            "node",
-            "--test",
-            "--test-reporter=spec",
-            "--test-concurrency=1",
-            "--test-timeout=120000"));
-    try (Stream<Path> files = Files.list(BROWSER_TESTS)) {
-      files
-          .map(Path::toString)
-          .filter(name -> name.endsWith(".test.mjs"))
-          .sorted()
-          .forEach(command::add);
+  private static BrowserTests.NodeRun runNode(Map<String, String> env) throws Exception {
+    List<Path> files;
+    try (Stream<Path> listed = Files.list(BROWSER_TESTS)) {
+      files = listed.filter(p -> p.toString().endsWith(".test.mjs")).sorted().toList();
     }
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    builder.environment().put("NO_COLOR", "1");
-    builder.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    Process node = builder.start();
-    node.getOutputStream().close();
-    Deque<String> tail = new ArrayDeque<>();
-    Thread pump =
-        new Thread(
-            () -> {
-              try (BufferedReader out =
-                  new BufferedReader(
-                      new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                  System.out.println("[browser] " + line);
-                  synchronized (tail) {
-                    tail.addLast(line);
-                    if (tail.size() > 400) {
-                      tail.removeFirst();
-                    }
-                  }
-                }
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            },
-            "browser-test-output");
-    pump.setDaemon(true);
-    pump.start();
-    boolean timedOut = !node.waitFor(NODE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    if (timedOut) {
-      node.descendants().forEach(ProcessHandle::destroyForcibly);
-      node.destroyForcibly();
-      node.waitFor(10, TimeUnit.SECONDS);
-    }
-    pump.join(TimeUnit.SECONDS.toMillis(10));
-    int exit = timedOut || node.isAlive() ? -1 : node.exitValue();
-    synchronized (tail) {
-      String text = String.join("\n", tail);
-      return new NodeRun(exit, timedOut ? text + "\n(timed out after " + NODE_TIMEOUT + ")" : text);
-    }
+    return BrowserTests.runNode(files, env, NODE_TIMEOUT);
   }
 
   /**

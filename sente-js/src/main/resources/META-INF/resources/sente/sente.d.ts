@@ -17,6 +17,9 @@
 /** The user id the server gives every anonymous client. */
 export declare const NIL_UID: "sente/nil-uid";
 
+/** How many sends that want a reply may wait for the socket to open at one time (100). */
+export declare const MAX_WAITING_SENDS: number;
+
 /** How the client connects: WebSocket first with Ajax fallback, only WebSocket, or only Ajax. */
 export type ConnectionType = "auto" | "ws" | "ajax";
 
@@ -145,10 +148,15 @@ export interface SenteSocket {
    */
   send(eventId: string, data?: unknown): boolean;
   /**
-   * Sends an event and returns a promise of the server's reply. It rejects with a
-   * {@link SenteError}: {@link SenteClosedError} when not open (nothing sent) or closed before the
-   * reply, {@link SenteTimeoutError} when no reply came in `timeoutMs`, {@link SenteFailedError}
-   * when the send failed or the server answered `chsk/error`.
+   * Sends an event and returns a promise of the server's reply. Made before the socket's first open
+   * (right after `connect`), the send waits for that open and goes out then, in call order;
+   * `timeoutMs` counts from the call and bounds the wait and the reply together. It rejects with a
+   * {@link SenteError}: {@link SenteClosedError} when the socket is stopped (`disconnect()`,
+   * `stopReconnecting`) before it was sent, when it is not open after having been open (while it
+   * reconnects), when {@link MAX_WAITING_SENDS} sends are waiting already (nothing sent in these
+   * cases), or when the connection closed before the reply;
+   * {@link SenteTimeoutError} when not open, or no reply, within `timeoutMs`;
+   * {@link SenteFailedError} when the send failed or the server answered `chsk/error`.
    */
   send<R = unknown>(eventId: string, data: unknown, options: ReplyOptions): Promise<R>;
   /** Calls `fn(data, eventId)` for each event with this id; returns the unsubscribe function. */
@@ -208,7 +216,7 @@ export declare class SenteError extends Error {
   readonly status: number | null;
 }
 
-/** Not open when sending (nothing was sent), or the connection closed before the reply came. */
+/** Stopped, reconnecting, or too many waiting when sending (nothing was sent), or closed before the reply. */
 export declare class SenteClosedError extends SenteError {
   constructor(message: string, details?: { eventId?: string; status?: number; cause?: unknown });
   readonly outcome: "chsk/closed";

@@ -15,9 +15,11 @@
  * ```
  *
  * Lifecycle: `connect` starts connecting at once. The socket counts as open only when the server's
- * `chsk/handshake` arrives (the WebSocket `open` event is ignored, as in Sente). When the connection
- * drops, the first retry is immediate, later ones wait an exponential, jittered, capped delay; a
- * handshake resets the count. `disconnect()` stops for good, `reconnect()` starts over.
+ * `chsk/handshake` arrives (the WebSocket `open` event is ignored, as in Sente). A send that wants a
+ * reply, made before the first open, waits for it, within its own `timeoutMs`.
+ * When the connection drops, the first retry is immediate, later ones wait an exponential,
+ * jittered, capped delay; a handshake resets the count. `disconnect()` stops for good,
+ * `reconnect()` starts over.
  *
  * Timers and background tabs: browsers run timers of hidden tabs late (up to once a minute), and may
  * freeze a tab entirely. Liveness is therefore judged by wall time (`Date.now()`), never by how many
@@ -46,6 +48,12 @@ export const DEFAULTS = Object.freeze({
   ajaxTimeoutMs: 60_000,
   backoff: Object.freeze({ baseMs: 4_000, maxMs: 30_000, jitter: 0.5 }),
 });
+
+/**
+ * How many sends that want a reply may wait for the socket to open at one time (see `send`); one
+ * more is refused at once with `chsk/closed`.
+ */
+export const MAX_WAITING_SENDS = 100;
 
 /** How late a timer may run before the ping check waits once more (see the module doc). */
 const LATE_TIMER_MS = 1_000;
@@ -247,6 +255,7 @@ class Socket {
   #stopped = false;
   #unloading = false;
   #pending = new Map(); // WebSocket replies: cb id -> { conn, eventId, resolve, reject, timer }
+  #waiting = []; // sends with a reply made before the first open, in order: { eventId, event, ... }
   #posts = new Set(); // AbortControllers of Ajax sends in flight
   #windowListeners = [];
   #clientId;
@@ -335,6 +344,14 @@ class Socket {
    * promise of it, rejected with a {@link SenteError} (see its `outcome`). Throws TypeError for an
    * invalid or reserved (`chsk/`) event id, data JSON cannot write, or a bad `timeoutMs`.
    *
+   * A send with `{ timeoutMs }` made before the socket's first open (right after `connect`) waits
+   * for that open, and goes out then, in the order of the calls, before anything the state
+   * listeners send. `timeoutMs` counts from the call, so it bounds the wait and the reply together:
+   * not open in time rejects with `chsk/timeout`. `disconnect()`, or `stopReconnecting` giving up,
+   * rejects the waiting sends with `chsk/closed`. A send made while the socket is stopped, or
+   * reconnects after it was open, or while {@link MAX_WAITING_SENDS} are waiting already, is
+   * rejected with `chsk/closed` at once.
+   *
    * @param {string} eventId a namespaced id such as `"chat/send"`
    * @param {unknown} [data] any JSON value; leave it out to send `[eventId]`
    * @param {{timeoutMs: number}} [options] ask for a reply, waiting at most `timeoutMs`
@@ -409,6 +426,9 @@ class Socket {
   disconnect() {
     const wasStopped = this.#stopped;
     this.#stopped = true; // first: the aborted sends below reject with chsk/closed
+    this.#rejectWaiting(
+      (id) => new SenteClosedError(`Disconnected before ${id} was sent`, { eventId: id }),
+    );
     for (const c of this.#posts) c.abort();
     for (const remove of this.#windowListeners) remove();
     this.#windowListeners = [];
@@ -567,6 +587,9 @@ class Socket {
     }
     if (stop) {
       this.#stopped = true;
+      this.#rejectWaiting(
+        (id) => new SenteClosedError(`Stopped reconnecting before ${id} was sent`, { eventId: id }),
+      );
       this.#clearProbe();
       this.#setState({ stopped: true, nextReconnectAt: null });
       return;
@@ -632,6 +655,7 @@ class Socket {
       this.#wsHandshaked = true;
       this.#startKeepAlive(conn);
     }
+    this.#sendWaiting(conn);
     const first = !this.#state.everOpened;
     this.#setState({
       open: true,
@@ -692,10 +716,50 @@ class Socket {
   }
 
   #sendWithReply(eventId, event, timeoutMs) {
-    if (!this.#state.open || !this.#conn) {
+    if (this.#state.open && this.#conn) {
+      return this.#writeWithReply(this.#conn, eventId, event, timeoutMs);
+    }
+    if (this.#stopped || this.#state.everOpened) {
       return Promise.reject(new SenteClosedError(`Not open: ${eventId} was not sent`, { eventId }));
     }
-    const conn = this.#conn;
+    if (this.#waiting.length >= MAX_WAITING_SENDS) {
+      const waiting = `${MAX_WAITING_SENDS} sends are already waiting`;
+      return Promise.reject(
+        new SenteClosedError(`Not open, and ${waiting}: ${eventId} was not sent`, { eventId }),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const w = { eventId, event, deadline: Date.now() + timeoutMs, resolve, reject, timer: null };
+      w.timer = setTimeout(() => {
+        this.#waiting = this.#waiting.filter((x) => x !== w);
+        const message = `Not open within ${timeoutMs} ms: ${eventId} was not sent`;
+        reject(new SenteTimeoutError(message, { eventId }));
+      }, timeoutMs);
+      this.#waiting.push(w);
+    });
+  }
+
+  /** The connection just opened: the waiting sends go out on it, in order, with their time left. */
+  #sendWaiting(conn) {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const w of waiting) {
+      clearTimeout(w.timer);
+      const left = Math.max(0, w.deadline - Date.now());
+      this.#writeWithReply(conn, w.eventId, w.event, left).then(w.resolve, w.reject);
+    }
+  }
+
+  #rejectWaiting(makeError) {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const w of waiting) {
+      clearTimeout(w.timer);
+      w.reject(makeError(w.eventId));
+    }
+  }
+
+  #writeWithReply(conn, eventId, event, timeoutMs) {
     if (conn.kind === "ajax") return this.#post(eventId, event, true, timeoutMs);
     const cb = this.#newCallbackId();
     return new Promise((resolve, reject) => {

@@ -5,6 +5,8 @@ import dev.sente.client.ClientState;
 import dev.sente.client.CloseReason;
 import dev.sente.client.ConnectionClosedException;
 import dev.sente.client.Reply;
+import dev.sente.client.ReplyTimeoutException;
+import dev.sente.client.SenteClient;
 import dev.sente.client.Transport;
 import dev.sente.core.Event;
 import dev.sente.core.Protocol;
@@ -12,14 +14,17 @@ import dev.sente.core.time.Cancellable;
 import dev.sente.core.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The client's state machine over {@link Session}s: connect, handshake, close, retry with backoff,
- * the {@code AUTO} downgrade to Ajax and the background upgrade back to WebSocket. Every field is
- * guarded by one lock; user code runs on the callback executor, never under the lock.
+ * the {@code AUTO} downgrade to Ajax and the background upgrade back to WebSocket, and the requests
+ * made before the first handshake, which wait for it. Every field is guarded by one lock; user code
+ * runs on the callback executor, never under the lock.
  */
 final class Connection implements Session.Listener {
 
@@ -42,6 +47,23 @@ final class Connection implements Session.Listener {
   private boolean webSocketOpened;
   private boolean downgraded;
   private int attempt;
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
+  /**
+   * A request made before the first handshake, not sent yet; its deadline is on the scheduler's
+   * clock.
+   */
+  private static final class Waiting {
+    final Event event;
+    final long deadline;
+    final CompletableFuture<Reply> future = new CompletableFuture<>();
+    Cancellable timer = SessionContext.NONE;
+
+    Waiting(Event event, long deadline) {
+      this.event = event;
+      this.deadline = deadline;
+    }
+  }
 
   private Connection(ClientConfig config, Object lock, Callbacks callbacks, Requests requests) {
     this.config = config;
@@ -102,11 +124,35 @@ final class Connection implements Session.Listener {
 
   CompletableFuture<Reply> request(Event event, Duration timeout) {
     synchronized (lock) {
-      if (!isOpen()) {
+      if (isOpen()) {
+        return session.request(event, timeout).publicFuture();
+      }
+      if (closed || !wanted || everOpened) {
         return CompletableFuture.failedFuture(
             new ConnectionClosedException("Not connected (" + state + "); nothing was sent"));
       }
-      return session.request(event, timeout).publicFuture();
+      if (waiting.size() >= SenteClient.MAX_WAITING_REQUESTS) {
+        return CompletableFuture.failedFuture(
+            new ConnectionClosedException(
+                "Not open, and "
+                    + SenteClient.MAX_WAITING_REQUESTS
+                    + " requests are already waiting; nothing was sent"));
+      }
+      long millis = timeout.toMillis();
+      Waiting w = new Waiting(event, ctx.scheduler().nowMillis() + millis);
+      waiting.add(w);
+      w.timer =
+          ctx.schedule(
+              millis,
+              () -> {
+                if (waiting.remove(w)) {
+                  callbacks.fail(
+                      w.future,
+                      new ReplyTimeoutException(
+                          "Not open within " + millis + " ms: " + event.id() + " was not sent"));
+                }
+              });
+      return w.future.copy();
     }
   }
 
@@ -117,6 +163,7 @@ final class Connection implements Session.Listener {
       }
       wanted = false;
       detach(CloseReason.REQUESTED_DISCONNECT);
+      failWaiting("disconnect() was called");
       setState(ClientState.Closed.of(CloseReason.REQUESTED_DISCONNECT, false));
       failConnecting("disconnect() was called");
     }
@@ -146,6 +193,7 @@ final class Connection implements Session.Listener {
       wanted = false;
       detach(CloseReason.CLIENT_CLOSED);
       requests.failAll(null, () -> new ConnectionClosedException("The client was closed"));
+      failWaiting("The client was closed");
       setState(ClientState.Closed.of(CloseReason.CLIENT_CLOSED, false));
       failConnecting("The client was closed");
       closed = true;
@@ -173,6 +221,7 @@ final class Connection implements Session.Listener {
     if (from.type() == Transport.WEBSOCKET) {
       webSocketOpened = true;
     }
+    sendWaiting(from);
     ClientState.Open open =
         new ClientState.Open(
             handshake.userId(), from.type(), Optional.ofNullable(handshake.data()), first);
@@ -229,6 +278,7 @@ final class Connection implements Session.Listener {
         new ClientState.Closed(info.reason(), info.code(), info.detail(), false);
     if (retries.stops(candidate)) {
       wanted = false;
+      failWaiting("Stopped reconnecting after " + info.reason());
       setState(candidate);
       failConnecting("Stopped reconnecting after " + info.reason() + " " + info.detail());
       return;
@@ -322,6 +372,37 @@ final class Connection implements Session.Listener {
       s.close(reason);
       requests.failAll(
           s, () -> new ConnectionClosedException("The connection was closed (" + reason + ")"));
+    }
+  }
+
+  /** The session just opened: the waiting requests go out on it, in order, with their time left. */
+  private void sendWaiting(Session open) {
+    List<Waiting> due = new ArrayList<>(waiting);
+    waiting.clear();
+    long now = ctx.scheduler().nowMillis();
+    for (Waiting w : due) {
+      w.timer.cancel();
+      Duration left = Duration.ofMillis(Math.max(0, w.deadline - now));
+      open.request(w.event, left)
+          .future
+          .whenComplete(
+              (reply, error) -> {
+                if (error != null) {
+                  w.future.completeExceptionally(error);
+                } else {
+                  w.future.complete(reply);
+                }
+              });
+    }
+  }
+
+  private void failWaiting(String why) {
+    List<Waiting> failed = new ArrayList<>(waiting);
+    waiting.clear();
+    for (Waiting w : failed) {
+      w.timer.cancel();
+      callbacks.fail(
+          w.future, new ConnectionClosedException(why + "; " + w.event.id() + " was not sent"));
     }
   }
 

@@ -76,10 +76,14 @@ class WebSocketClientTest {
 
     assertThat(socket.sent()).isEmpty();
     assertThat(reply.toCompletableFuture())
-        .isCompletedExceptionally()
+        .as("waits for the open: WaitingRequestsTest")
+        .isNotDone();
+    f.time.advance(1000);
+    assertThat(reply.toCompletableFuture())
         .failsWithin(Duration.ZERO)
         .withThrowableOfType(ExecutionException.class)
-        .withCauseInstanceOf(ConnectionClosedException.class);
+        .withCauseInstanceOf(ReplyTimeoutException.class);
+    assertThat(socket.sent()).isEmpty();
   }
 
   @Test
