@@ -138,6 +138,13 @@ public interface SenteServer extends AutoCloseable {
     /** Default events kept per client between polls or across a reconnect. */
     public static final int DEFAULT_MAX_PENDING_EVENTS = 1000;
 
+    /**
+     * Default long-polls held at once by one server. Each holds a connection (a file descriptor)
+     * and some memory (about 10 KB on Jetty) until it is answered or its client is found gone;
+     * 10,000 stays well inside a process's usual 20,000 open files and costs about 100 MB at most.
+     */
+    public static final int DEFAULT_MAX_HELD_POLLS = 10_000;
+
     /** The client's HTTP timeout for polls; the long-poll timeout must stay below it. */
     public static final Duration CLIENT_AJAX_TIMEOUT = Duration.ofSeconds(60);
 
@@ -160,6 +167,7 @@ public interface SenteServer extends AutoCloseable {
     private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
+    private int maxHeldPolls = DEFAULT_MAX_HELD_POLLS;
     private Scheduler scheduler;
     private Executor handlerExecutor;
     private ErrorHandler errorHandler =
@@ -295,6 +303,21 @@ public interface SenteServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The most long-polls held at once; default {@value #DEFAULT_MAX_HELD_POLLS}. A poll beyond it
+     * is answered at once with 503 and a short text (the client polls again after its back-off),
+     * and refusals are logged at most once per 10 s, with their count. A client's new poll that
+     * replaces its own held poll is never refused. Size it below the process's open-files limit,
+     * leaving room for WebSockets and everything else the server has open.
+     */
+    public Builder maxHeldPolls(int maxHeldPolls) {
+      if (maxHeldPolls < 1) {
+        throw new IllegalArgumentException("maxHeldPolls must be positive: " + maxHeldPolls);
+      }
+      this.maxHeldPolls = maxHeldPolls;
+      return this;
+    }
+
     /** The clock and timers; default a daemon scheduler thread. Tests inject a manual one. */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -339,6 +362,7 @@ public interface SenteServer extends AutoCloseable {
           maxMessageBytes,
           maxQueuedFrames,
           maxPendingEvents,
+          maxHeldPolls,
           Optional.ofNullable(scheduler),
           Optional.ofNullable(handlerExecutor),
           errorHandler);

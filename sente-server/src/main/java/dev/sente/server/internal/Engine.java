@@ -259,6 +259,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
   }
 
   @Override
+  public int heldPolls() {
+    return ajax.heldPolls();
+  }
+
+  @Override
   public void handle(HttpExchange exchange) {
     try {
       if (closed) {
