@@ -1,6 +1,7 @@
 package dev.sente.jetty.internal;
 
 import dev.sente.core.SenteException;
+import dev.sente.server.SenteRequest;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.LongPollChannel;
 import dev.sente.server.spi.WebSocketListener;
@@ -86,6 +87,12 @@ final class JettyExchange implements HttpExchange {
   }
 
   // ---- the request ----
+
+  /** The copy of the request's values, which keeps no Jetty object of the request alive. */
+  @Override
+  public SenteRequest detached() {
+    return view;
+  }
 
   @Override
   public String method() {

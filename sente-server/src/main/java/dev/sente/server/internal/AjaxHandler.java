@@ -57,7 +57,7 @@ final class AjaxHandler {
                 userId,
                 clientId,
                 () -> new ClientEntry(Transport.AJAX, userId, clientId, engine.serialExecutor()));
-        entry.request = exchange;
+        entry.request = exchange.detached();
         entry.rehandshake = false;
         if (entry.poll == null) {
           engine.armGrace(entry, engine.config().ajaxGraceMillis());
@@ -114,7 +114,7 @@ final class AjaxHandler {
               () -> new ClientEntry(Transport.AJAX, userId, clientId, engine.serialExecutor()));
       replaced = entry.poll;
       entry.poll = channel;
-      entry.request = exchange;
+      entry.request = exchange.detached();
       entry.grace.clear();
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : engine.snapshotIfListened();

@@ -300,7 +300,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
     if (exchange.isWebSocketUpgrade()) {
       exchange.upgrade(
           config.maxMessageBytes(),
-          new WsConnection(this, userId, clientId.get(), exchange, config.maxQueuedFrames()));
+          new WsConnection(
+              this, userId, clientId.get(), exchange.detached(), config.maxQueuedFrames()));
     } else {
       ajax.handleGet(exchange, userId, clientId.get());
     }
