@@ -68,18 +68,23 @@ final class HeldPolls {
     return new Counted(channel);
   }
 
-  /** A poll was refused at the limit: logs the refusals so far, at most once per period. */
-  void refused() {
+  /**
+   * A poll was refused at the limit: logs the refusals so far, at most once per {@link
+   * #REFUSAL_LOG_MILLIS}. True when it logged.
+   */
+  boolean refused() {
     refusedSinceLog.incrementAndGet();
     long now = clock.getAsLong();
     long next = nextLogAt.get();
     if (now >= next && nextLogAt.compareAndSet(next, now + REFUSAL_LOG_MILLIS)) {
       LOG.warn(
-          "Refused {} long-poll(s) with 503 since the last report: {} polls held, the limit"
+          "Refused {} long-poll(s) with 503 since the last report: the server holds at most {}"
               + " (maxHeldPolls)",
           refusedSinceLog.getAndSet(0),
           limit);
+      return true;
     }
+    return false;
   }
 
   /** A held channel that gives its place back once, when it ends in any way. */
