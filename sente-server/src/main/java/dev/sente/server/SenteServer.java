@@ -140,8 +140,9 @@ public interface SenteServer extends AutoCloseable {
 
     /**
      * Default long-polls held at once by one server. Each holds a connection (a file descriptor)
-     * and some memory (about 10 KB on Jetty) until it is answered or its client is found gone;
-     * 10,000 stays well inside a process's usual 20,000 open files and costs about 100 MB at most.
+     * and some memory (about 8 KB of heap on Jetty) until it is answered or its client is found
+     * gone; 10,000 leaves half of a 20,000 open-files limit to everything else and costs under 100
+     * MB.
      */
     public static final int DEFAULT_MAX_HELD_POLLS = 10_000;
 
