@@ -31,6 +31,7 @@ import java.util.function.Predicate;
  * @param maxMessageBytes the largest WebSocket message or POST body accepted
  * @param maxQueuedFrames the outbound frames queued per WebSocket before it is closed as slow
  * @param maxPendingEvents the events kept per client between two polls or across a reconnect
+ * @param maxHeldPolls the most long-polls held at once; one more is answered 503
  * @param scheduler the clock and timers, empty for the built-in one
  * @param handlerExecutor where handlers run, empty for the built-in (virtual threads)
  * @param errorHandler hears handler and listener failures
@@ -55,6 +56,7 @@ public record SenteConfig(
     long maxMessageBytes,
     int maxQueuedFrames,
     int maxPendingEvents,
+    int maxHeldPolls,
     Optional<Scheduler> scheduler,
     Optional<Executor> handlerExecutor,
     ErrorHandler errorHandler) {}

@@ -142,6 +142,14 @@ public interface SenteServer extends AutoCloseable {
     /** Default server origins: none, the server's origin comes from the request's Host header. */
     public static final Set<String> DEFAULT_SERVER_ORIGINS = Set.of();
 
+    /**
+     * Default long-polls held at once by one server. Each holds a connection (a file descriptor)
+     * and some memory (about 8 KB of heap on Jetty) until it is answered or its client is found
+     * gone; 10,000 leaves half of a 20,000 open-files limit to everything else and costs under 100
+     * MB.
+     */
+    public static final int DEFAULT_MAX_HELD_POLLS = 10_000;
+
     /** The client's HTTP timeout for polls; the long-poll timeout must stay below it. */
     public static final Duration CLIENT_AJAX_TIMEOUT = Duration.ofSeconds(60);
 
@@ -166,6 +174,7 @@ public interface SenteServer extends AutoCloseable {
     private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
+    private int maxHeldPolls = DEFAULT_MAX_HELD_POLLS;
     private Scheduler scheduler;
     private Executor handlerExecutor;
     private ErrorHandler errorHandler =
@@ -337,6 +346,21 @@ public interface SenteServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The most long-polls held at once; default {@value #DEFAULT_MAX_HELD_POLLS}. A poll beyond it
+     * is answered at once with 503 and a short text (the client polls again after its back-off),
+     * and refusals are logged at most once per 10 s, with their count. A client's new poll that
+     * replaces its own held poll is never refused. Size it below the process's open-files limit,
+     * leaving room for WebSockets and everything else the server has open.
+     */
+    public Builder maxHeldPolls(int maxHeldPolls) {
+      if (maxHeldPolls < 1) {
+        throw new IllegalArgumentException("maxHeldPolls must be positive: " + maxHeldPolls);
+      }
+      this.maxHeldPolls = maxHeldPolls;
+      return this;
+    }
+
     /** The clock and timers; default a daemon scheduler thread. Tests inject a manual one. */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -392,6 +416,7 @@ public interface SenteServer extends AutoCloseable {
           maxMessageBytes,
           maxQueuedFrames,
           maxPendingEvents,
+          maxHeldPolls,
           Optional.ofNullable(scheduler),
           Optional.ofNullable(handlerExecutor),
           errorHandler);

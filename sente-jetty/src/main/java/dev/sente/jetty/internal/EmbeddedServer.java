@@ -68,6 +68,9 @@ public final class EmbeddedServer implements JettyServer {
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
+    // Jetty's header cache is an index of about 100 KB per HTTP/1.1 connection, created with its
+    // first request; each held long-poll would keep one.
+    http.setHeaderCacheSize(0);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     host.ifPresent(connector::setHost);
     connector.setPort(port);

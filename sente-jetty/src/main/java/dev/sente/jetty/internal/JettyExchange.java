@@ -4,6 +4,7 @@ import static dev.sente.core.internal.Logs.safe;
 
 import dev.sente.core.SenteException;
 import dev.sente.core.internal.LogLimiter;
+import dev.sente.server.SenteRequest;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.LongPollChannel;
 import dev.sente.server.spi.WebSocketListener;
@@ -100,6 +101,12 @@ final class JettyExchange implements HttpExchange {
   }
 
   // ---- the request ----
+
+  /** The copy of the request's values, which keeps no Jetty object of the request alive. */
+  @Override
+  public SenteRequest detached() {
+    return view;
+  }
 
   @Override
   public String method() {

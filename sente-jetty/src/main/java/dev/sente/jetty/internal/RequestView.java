@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -38,7 +39,7 @@ final class RequestView implements SenteRequest {
     this.method = request.getMethod();
     this.path = request.getHttpURI().getDecodedPath();
     this.scheme = request.isSecure() ? "https" : "http";
-    this.headers = HttpFields.build(request.getHeaders()).asImmutable();
+    this.headers = copyOf(request.getHeaders());
     this.host = hostOf(request, headers);
     this.queryParams = queryParams;
     this.cookies = cookiesOf(request);
@@ -54,6 +55,19 @@ final class RequestView implements SenteRequest {
    */
   static RequestView of(Request request) {
     return new RequestView(request, queryOf(request));
+  }
+
+  /**
+   * Names and values only, in fields of our own: the parser's fields are inner objects of Jetty's
+   * parser, and copying them would keep the parser and its whole connection alive for as long as
+   * the engine keeps this view (a client's grace period, a WebSocket's lifetime).
+   */
+  private static HttpFields copyOf(HttpFields fields) {
+    HttpFields.Mutable copy = HttpFields.build(fields.size());
+    for (HttpField field : fields) {
+      copy.add(new HttpField(field.getHeader(), field.getName(), field.getValue()));
+    }
+    return copy.asImmutable();
   }
 
   private static Optional<String> hostOf(Request request, HttpFields headers) {

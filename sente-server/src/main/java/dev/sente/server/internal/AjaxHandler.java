@@ -33,9 +33,16 @@ import org.slf4j.LoggerFactory;
 final class AjaxHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AjaxHandler.class);
   private final Engine engine;
+  private final HeldPolls held;
 
   AjaxHandler(Engine engine) {
     this.engine = engine;
+    this.held = new HeldPolls(engine.config().maxHeldPolls(), engine::now);
+  }
+
+  /** The long-polls held now. */
+  int heldPolls() {
+    return held.count();
   }
 
   // ---- GET: handshake or long-poll
@@ -53,7 +60,7 @@ final class AjaxHandler {
                 userId,
                 clientId,
                 () -> new ClientEntry(Transport.AJAX, userId, clientId, engine.serialExecutor()));
-        entry.request = exchange;
+        entry.request = exchange.detached();
         entry.rehandshake = false;
         if (entry.poll == null) {
           engine.armGrace(entry, engine.config().ajaxGraceMillis());
@@ -70,8 +77,30 @@ final class AjaxHandler {
   }
 
   private void poll(HttpExchange exchange, String userId, String clientId) {
-    LongPollChannel channel = exchange.hold();
     Registry registry = engine.registry;
+    boolean replacing;
+    synchronized (registry) {
+      ClientEntry existing = registry.find(Transport.AJAX, userId, clientId);
+      replacing = existing != null && existing.poll != null;
+    }
+    if (!held.tryTake(replacing)) {
+      held.refused();
+      engine.reject(
+          exchange,
+          new Rejection(
+              503,
+              "Too many held long-polls: this server holds at most "
+                  + held.limit()
+                  + "; try again later"));
+      return;
+    }
+    LongPollChannel channel;
+    try {
+      channel = held.track(exchange.hold());
+    } catch (RuntimeException e) {
+      held.giveBack();
+      throw e;
+    }
     ClientEntry entry;
     LongPollChannel replaced;
     List<Event> pending;
@@ -88,7 +117,7 @@ final class AjaxHandler {
               () -> new ClientEntry(Transport.AJAX, userId, clientId, engine.serialExecutor()));
       replaced = entry.poll;
       entry.poll = channel;
-      entry.request = exchange;
+      entry.request = exchange.detached();
       entry.grace.clear();
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : engine.snapshotIfListened();

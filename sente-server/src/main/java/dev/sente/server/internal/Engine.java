@@ -272,6 +272,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
   }
 
   @Override
+  public int heldPolls() {
+    return ajax.heldPolls();
+  }
+
+  @Override
   public void handle(HttpExchange exchange) {
     try {
       if (closed) {
@@ -308,7 +313,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
     if (exchange.isWebSocketUpgrade()) {
       exchange.upgrade(
           config.maxMessageBytes(),
-          new WsConnection(this, userId, clientId.get(), exchange, config.maxQueuedFrames()));
+          new WsConnection(
+              this, userId, clientId.get(), exchange.detached(), config.maxQueuedFrames()));
     } else {
       ajax.handleGet(exchange, userId, clientId.get());
     }

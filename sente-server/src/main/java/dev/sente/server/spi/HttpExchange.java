@@ -14,6 +14,17 @@ import dev.sente.server.SenteRequest;
  */
 public interface HttpExchange extends SenteRequest {
 
+  /**
+   * This request as a view that stays valid after the exchange ended and keeps none of the web
+   * server's per-request objects alive: the engine keeps it with the client (for the notifications
+   * of its later events, such as its disconnection) long after the response went out. An adapter
+   * whose exchange holds the server's request or connection returns the copy it made of the
+   * request's values; the default, this exchange, suits only exchanges that hold nothing else.
+   */
+  default SenteRequest detached() {
+    return this;
+  }
+
   /** True for a GET that asks for a WebSocket upgrade. */
   boolean isWebSocketUpgrade();
 

@@ -18,6 +18,13 @@ public interface SenteEndpoint {
   long maxMessageBytes();
 
   /**
+   * The long-polls held now: taken by {@link HttpExchange#hold()} and not yet completed or gone. At
+   * most {@code SenteConfig.maxHeldPolls()}; for monitoring, and for tests that check an adapter
+   * reports the polls whose clients went away.
+   */
+  int heldPolls();
+
+  /**
    * Handles one exchange. Returns quickly: any waiting (body, long-poll, socket) is asynchronous.
    * Never throws; an internal failure is answered 500 and logged.
    */

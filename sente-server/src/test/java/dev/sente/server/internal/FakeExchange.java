@@ -232,6 +232,11 @@ final class FakeExchange implements HttpExchange {
       }
     }
 
+    /** The client went away, and the adapter has not noticed yet: no gone action runs. */
+    synchronized void goneUnnoticed() {
+      gone = true;
+    }
+
     void clientGoesAway() {
       synchronized (this) {
         gone = true;

@@ -11,8 +11,9 @@ import java.util.Objects;
 
 /**
  * An HTTP/1.1 request written by hand on a plain socket and never read: a client that sends a
- * request (typically a long-poll) and then gives up on it. {@link #abandon()} drops the connection,
- * as a browser tab that closes or a proxy that times out would.
+ * request (typically a long-poll) and then gives up on it. {@link #abandon()} drops the connection
+ * with a reset, as a crashed client or a killed tab would; {@link #hangUp()} closes it in order (a
+ * FIN), as a client that closes its socket or a proxy that times out would.
  *
  * <pre>{@code
  * RawSocketRequest poll = RawSocketRequest.get(URI.create(base + "/chsk?client-id=c3&udt=2"),
@@ -50,7 +51,21 @@ public final class RawSocketRequest implements AutoCloseable {
     }
   }
 
-  /** Drops the connection without reading the response. */
+  /** The client's port of the connection, to tell it among the server's connections. */
+  public int localPort() {
+    return socket.getLocalPort();
+  }
+
+  /** Closes the connection in order (a FIN) without reading the response. */
+  public void hangUp() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already gone
+    }
+  }
+
+  /** Drops the connection with a reset without reading the response. */
   public void abandon() {
     try {
       socket.setSoLinger(true, 0); // a reset, as a crashed client or a killed tab
