@@ -308,7 +308,22 @@ final class AjaxHandler {
     SerialExecutor handlers;
     synchronized (engine.registry) {
       ClientEntry entry = engine.registry.find(Transport.AJAX, userId, clientId.get());
-      handlers = entry != null ? entry.handlers : engine.serialExecutor();
+      if (entry == null) {
+        // a client that posts before (or without) a handshake: its events, too, wait in one
+        // bounded queue, kept for the Ajax grace period; its first GET still gets the handshake
+        entry =
+            engine.registry.findOrCreate(
+                Transport.AJAX,
+                userId,
+                clientId.get(),
+                () ->
+                    new ClientEntry(
+                        Transport.AJAX, userId, clientId.get(), engine.serialExecutor()));
+        entry.request = request;
+        entry.rehandshake = true;
+        engine.armGrace(entry, engine.config().ajaxGraceMillis());
+      }
+      handlers = entry.handlers;
     }
     // answered once, by the reply, the reply timeout, the dummy reply or the refusal
     AtomicBoolean answered = new AtomicBoolean();

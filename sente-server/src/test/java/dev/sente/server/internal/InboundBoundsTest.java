@@ -229,6 +229,31 @@ class InboundBoundsTest {
   }
 
   @Test
+  void postsFromAClientWithoutAHandshakeShareOneBoundedQueueAndItsFirstGetIsStillAHandshake()
+      throws Exception {
+    start(SenteServer.builder().maxInboundEvents(2));
+    assertThat(post("c9", 0).status).isEqualTo(200);
+    awaitBlocked();
+    assertThat(post("c9", 1).status).isEqualTo(200);
+    assertThat(post("c9", 2).status).isEqualTo(200);
+    assertThat(post("c9", 3).status).isEqualTo(429);
+    assertThat(handled).isEmpty(); // in order behind the blocked one, not beside it
+
+    FakeExchange get = FakeExchange.get("client-id=c9&udt=1");
+    get.session.put("uid", "alice");
+    sente.endpoint().handle(get);
+    assertThat(get.responseBody).isEqualTo("[[\"chsk/handshake\",[\"alice\",null,null]],null]");
+    assertThat(sente.connectedUsers().any()).isEmpty();
+
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+    assertThat(handled).containsExactly(0, 1, 2);
+    time.advance(5000); // the Ajax grace: a client that never polls is forgotten
+    assertThat(sente.backlog()).isEqualTo(new dev.sente.server.Backlog(0, 0, 0, 0));
+    assertThat(time.pending()).isZero();
+  }
+
+  @Test
   void theInboundBoundIsValidatedAndDefaultsTo32() {
     assertThat(SenteServer.builder().config().maxInboundEvents()).isEqualTo(32);
     assertThatThrownBy(() -> SenteServer.builder().maxInboundEvents(0))
