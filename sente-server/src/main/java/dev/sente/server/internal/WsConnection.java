@@ -141,7 +141,6 @@ final class WsConnection implements WebSocketListener {
     if (queue.submit(task, resume)) {
       return;
     }
-    WebSocketChannel target;
     synchronized (this) {
       if (resumedEarly) {
         resumedEarly = false;
@@ -149,11 +148,11 @@ final class WsConnection implements WebSocketListener {
       }
       paused = true;
       pausedSince = engine.now();
-      target = channel;
+      // under this lock, so that the resume (which takes it first) cannot come in between; on
+      // the delivering thread, as the SPI requires
+      channel.pauseReading();
     }
-    LOG.debug(
-        "Paused reading from client {}: {} events wait for its handlers", clientId, queue.queued());
-    target.pauseReading(); // on the delivering thread, as the SPI requires
+    LOG.debug("Paused reading from client {}: its handlers are busy", clientId);
   }
 
   private void resumeReading() {
