@@ -30,8 +30,13 @@ import java.util.function.Predicate;
  * @param ajaxGraceMillis how long an Ajax client stays connected between polls
  * @param maxMessageBytes the largest WebSocket message or POST body accepted
  * @param maxQueuedFrames the outbound frames queued per WebSocket before it is closed as slow
+ * @param maxQueuedBytes the outbound bytes per WebSocket (queued or being written) before it is
+ *     closed as slow, and the bytes of events kept per client without a channel; pushes are split
+ *     into frames of at most {@code maxMessageBytes}
  * @param maxPendingEvents the events kept per client between two polls or across a reconnect
  * @param maxHeldPolls the most long-polls held at once; one more is answered 503
+ * @param maxInboundEvents the events from one client that may wait for its handlers; beyond it the
+ *     server stops reading that WebSocket, or answers that Ajax POST 429
  * @param scheduler the clock and timers, empty for the built-in one
  * @param handlerExecutor where handlers run, empty for the built-in (virtual threads)
  * @param errorHandler hears handler and listener failures
@@ -55,8 +60,10 @@ public record SenteConfig(
     long ajaxGraceMillis,
     long maxMessageBytes,
     int maxQueuedFrames,
+    long maxQueuedBytes,
     int maxPendingEvents,
     int maxHeldPolls,
+    int maxInboundEvents,
     Optional<Scheduler> scheduler,
     Optional<Executor> handlerExecutor,
     ErrorHandler errorHandler) {}

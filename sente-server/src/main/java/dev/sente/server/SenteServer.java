@@ -89,6 +89,16 @@ public interface SenteServer extends AutoCloseable {
   /** The connected users now. */
   ConnectedUsers connectedUsers();
 
+  /**
+   * What waits in the per-client queues now (outbound bytes per WebSocket, inbound events per
+   * client). Walks every client under the server's lock: for monitoring and tests, not for every
+   * request. The engine built by {@link #builder()} reports its queues; the default, for other
+   * implementations such as test doubles, reports empty ones.
+   */
+  default Backlog backlog() {
+    return new Backlog(0, 0, 0, 0);
+  }
+
   /** The entry point for adapters. */
   SenteEndpoint endpoint();
 
@@ -136,6 +146,13 @@ public interface SenteServer extends AutoCloseable {
     /** Default outbound frames queued per WebSocket before it is closed as a slow consumer. */
     public static final int DEFAULT_MAX_QUEUED_FRAMES = 1024;
 
+    /**
+     * Default outbound bytes per WebSocket (queued, or handed to the adapter and not yet written)
+     * before it is closed as a slow consumer, and bytes of events kept per client without a
+     * channel: 4 MiB, four messages of the default largest size.
+     */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 4L << 20;
+
     /** Default events kept per client between polls or across a reconnect. */
     public static final int DEFAULT_MAX_PENDING_EVENTS = 1000;
 
@@ -149,6 +166,12 @@ public interface SenteServer extends AutoCloseable {
      * MB.
      */
     public static final int DEFAULT_MAX_HELD_POLLS = 10_000;
+
+    /**
+     * Default events from one client waiting for its handlers: 32. With the default largest message
+     * (1 MiB), one client holds at most 32 MiB of received messages while its handlers are busy.
+     */
+    public static final int DEFAULT_MAX_INBOUND_EVENTS = 32;
 
     /** The client's HTTP timeout for polls; the long-poll timeout must stay below it. */
     public static final Duration CLIENT_AJAX_TIMEOUT = Duration.ofSeconds(60);
@@ -173,8 +196,10 @@ public interface SenteServer extends AutoCloseable {
     private Duration ajaxGrace = DEFAULT_AJAX_GRACE;
     private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
     private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
     private int maxHeldPolls = DEFAULT_MAX_HELD_POLLS;
+    private int maxInboundEvents = DEFAULT_MAX_INBOUND_EVENTS;
     private Scheduler scheduler;
     private Executor handlerExecutor;
     private ErrorHandler errorHandler =
@@ -337,6 +362,49 @@ public interface SenteServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Outbound bytes per WebSocket before it is closed as slow; default 4 MiB. Counts the frames
+     * queued for the socket plus the one handed to the adapter and not yet written (text frames
+     * count one byte per character: exact for ASCII, which packed JSON mostly is). When a frame
+     * would take the count over this bound while an earlier frame is still being written, the
+     * client is too slow: its socket is closed with 1008 and cut at once (a client that does not
+     * read would never get the close frame), and its reconnect grace period starts at once. A frame
+     * larger than the bound still goes out when nothing else is queued. Pushes are split into
+     * frames of at most {@link #maxMessageBytes} (one event larger than that goes alone), so that a
+     * bound of a few messages always holds whole frames. Works together with {@link
+     * #maxQueuedFrames}: whichever is reached first closes the socket. The same bound applies to
+     * the events kept for a client without a socket or poll (in its grace period, or between two
+     * polls), by their packed size, next to {@link #maxPendingEvents}: the oldest are dropped
+     * beyond either (the newest is always kept).
+     */
+    public Builder maxQueuedBytes(long maxQueuedBytes) {
+      if (maxQueuedBytes < 1024) {
+        throw new IllegalArgumentException("maxQueuedBytes must be at least 1024");
+      }
+      this.maxQueuedBytes = maxQueuedBytes;
+      return this;
+    }
+
+    /**
+     * Events from one client that may wait for its handlers; default 32. A client's events run one
+     * at a time, in order; while a handler is slow or blocked, later events wait, and this bounds
+     * how many. On WebSocket the server then stops reading from that socket (the client gets TCP
+     * backpressure and nothing is lost) and resumes once the handlers have taken half of the
+     * waiting events. While reading is paused the client's own pings wait unread too, so a client
+     * whose handlers stay blocked may time out its ping and reconnect; the server's keep- alive
+     * does not count the pause against the client, but a socket paused for longer than the
+     * keep-alive plus the ping timeout is closed with 1011 (its handlers are stuck). On Ajax, a
+     * POST that finds the client's handlers full is answered 429 with a body naming this limit. The
+     * server's own notifications ({@code chsk/uidport-open} ...) are never refused.
+     */
+    public Builder maxInboundEvents(int maxInboundEvents) {
+      if (maxInboundEvents < 1) {
+        throw new IllegalArgumentException("maxInboundEvents must be positive");
+      }
+      this.maxInboundEvents = maxInboundEvents;
+      return this;
+    }
+
     /** Events kept per client between polls or across a reconnect; default 1000. */
     public Builder maxPendingEvents(int maxPendingEvents) {
       if (maxPendingEvents < 1) {
@@ -415,8 +483,10 @@ public interface SenteServer extends AutoCloseable {
           ajaxGrace.toMillis(),
           maxMessageBytes,
           maxQueuedFrames,
+          maxQueuedBytes,
           maxPendingEvents,
           maxHeldPolls,
+          maxInboundEvents,
           Optional.ofNullable(scheduler),
           Optional.ofNullable(handlerExecutor),
           errorHandler);

@@ -52,4 +52,13 @@ final class FakeChannel implements WebSocketChannel {
 
   @Override
   public void close(int code, String reason) {}
+
+  @Override
+  public void disconnect() {}
+
+  @Override
+  public void pauseReading() {}
+
+  @Override
+  public void resumeReading() {}
 }

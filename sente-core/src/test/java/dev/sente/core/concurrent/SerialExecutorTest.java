@@ -112,4 +112,75 @@ class SerialExecutorTest {
     serial.execute(() -> ran.add("second"));
     assertThat(ran).containsExactly("second");
   }
+
+  /** A delegate that keeps the drain task until the test runs it: the first task "is running". */
+  private static final class Deferred implements java.util.concurrent.Executor {
+    final List<Runnable> started = new ArrayList<>();
+
+    @Override
+    public void execute(Runnable command) {
+      started.add(command);
+    }
+
+    void runAll() {
+      while (!started.isEmpty()) {
+        started.remove(0).run();
+      }
+    }
+  }
+
+  @Test
+  void offerRefusesATaskWhenTheCapacityIsWaitingAndExecuteStillQueues() {
+    Deferred delegate = new Deferred();
+    SerialExecutor serial = new SerialExecutor(delegate, (task, error) -> errors.add(error), 2);
+    List<String> ran = new ArrayList<>();
+    assertThat(serial.offer(() -> ran.add("running"))).isTrue();
+    assertThat(serial.offer(() -> ran.add("w1"))).isTrue();
+    assertThat(serial.offer(() -> ran.add("w2"))).isTrue();
+    assertThat(serial.offer(() -> ran.add("refused"))).isFalse();
+    assertThat(serial.queued()).isEqualTo(2);
+    serial.execute(() -> ran.add("notification"));
+    assertThat(serial.queued()).isEqualTo(3);
+
+    delegate.runAll();
+
+    assertThat(ran).containsExactly("running", "w1", "w2", "notification");
+    assertThat(serial.offer(() -> ran.add("later"))).isTrue();
+    delegate.runAll();
+    assertThat(ran).last().isEqualTo("later");
+  }
+
+  @Test
+  void submitSaysFullAtTheCapacityAndCallsBackOnceHalfHasDrained() {
+    Deferred delegate = new Deferred();
+    SerialExecutor serial = new SerialExecutor(delegate, (task, error) -> errors.add(error), 4);
+    List<String> ran = new ArrayList<>();
+    Runnable room = () -> ran.add("room");
+    assertThat(serial.submit(() -> ran.add("t0"), room)).isTrue();
+    assertThat(serial.submit(() -> ran.add("t1"), room)).isTrue();
+    assertThat(serial.submit(() -> ran.add("t2"), room)).isTrue();
+    assertThat(serial.submit(() -> ran.add("t3"), room)).isTrue();
+    assertThat(serial.submit(() -> ran.add("t4"), room)).isFalse();
+    assertThat(serial.queued()).isEqualTo(4);
+
+    delegate.runAll();
+
+    // t1 taken: 3 wait; t2 taken: 2 wait, half the capacity: room, before t2 runs
+    assertThat(ran).containsExactly("t0", "t1", "room", "t2", "t3", "t4");
+    assertThat(serial.queued()).isZero();
+    assertThat(errors).isEmpty();
+  }
+
+  @Test
+  void aCapacityOfOneCallsBackWhenTheQueueIsEmpty() {
+    Deferred delegate = new Deferred();
+    SerialExecutor serial = new SerialExecutor(delegate, (task, error) -> errors.add(error), 1);
+    List<String> ran = new ArrayList<>();
+    assertThat(serial.submit(() -> ran.add("t0"), () -> ran.add("never"))).isTrue();
+    assertThat(serial.submit(() -> ran.add("t1"), () -> ran.add("room"))).isFalse();
+    delegate.runAll();
+    assertThat(ran).containsExactly("t0", "room", "t1");
+    assertThatThrownBy(() -> new SerialExecutor(delegate, (task, error) -> {}, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

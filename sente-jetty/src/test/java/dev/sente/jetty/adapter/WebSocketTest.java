@@ -189,4 +189,77 @@ class WebSocketTest {
     assertThat(wasUpgrade.get()).isFalse();
     assertThat(listener.events).containsExactly("close 1006");
   }
+
+  @Test
+  void aPauseDuringADeliveryHoldsTheNextMessagesUntilResumedFromAnotherThread() throws Exception {
+    RecordingListener pausing =
+        new RecordingListener(
+            (channel, message) -> {
+              if (message.equals(Packed.text("m0"))) {
+                channel.pauseReading();
+              }
+            });
+    endpoint.behave(exchange -> exchange.upgrade(FakeEndpoint.MAX_BYTES, pausing));
+    WsClient client = WsClient.connect(http, wsUri());
+    for (int i = 0; i < 3; i++) {
+      client.socket.sendText("m" + i, true).get(5, TimeUnit.SECONDS);
+    }
+
+    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> pausing.messages.size() == 1);
+
+    Thread resumer = new Thread(() -> pausing.channel.resumeReading());
+    resumer.start();
+    resumer.join(5000);
+    await().atMost(WAIT).until(() -> pausing.messages.size() == 3);
+    assertThat(pausing.messages)
+        .containsExactly(Packed.text("m0"), Packed.text("m1"), Packed.text("m2"));
+    pausing.channel.resumeReading(); // not paused: nothing happens
+    client.socket.sendText("m3", true).get(5, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> pausing.messages.size() == 4);
+    assertThat(pausing.overlapped).isFalse();
+  }
+
+  @Test
+  void aResumeBeforeThePausingDeliveryReturnedKeepsReading() throws Exception {
+    RecordingListener pausing =
+        new RecordingListener(
+            (channel, message) -> {
+              channel.pauseReading();
+              channel.resumeReading(); // as a handler queue that drained at once would
+            });
+    endpoint.behave(exchange -> exchange.upgrade(FakeEndpoint.MAX_BYTES, pausing));
+    WsClient client = WsClient.connect(http, wsUri());
+    for (int i = 0; i < 20; i++) {
+      client.socket.sendText("m" + i, true).get(5, TimeUnit.SECONDS);
+    }
+    await().atMost(WAIT).until(() -> pausing.messages.size() == 20);
+  }
+
+  @Test
+  void protocolPingsAreAnsweredAndReadingGoesOnAfterThem() throws Exception {
+    WsClient client = WsClient.connect(http, wsUri());
+    CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
+    client.onPong = pong::complete;
+
+    client.socket.sendPing(ByteBuffer.wrap(new byte[] {7})).get(5, TimeUnit.SECONDS);
+    assertThat(pong.get(5, TimeUnit.SECONDS).get(0)).isEqualTo((byte) 7);
+    client.socket.sendText("after the ping", true).get(5, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> client.received.size() == 1);
+    assertThat(client.received.get(0)).isEqualTo("after the ping");
+  }
+
+  @Test
+  void disconnectCutsTheConnectionAtOnceAndTheCloseIsHeardOnce() throws Exception {
+    WsClient client = WsClient.connect(http, wsUri());
+    await().atMost(WAIT).until(() -> listener.channel != null);
+
+    listener.channel.disconnect();
+
+    await().atMost(WAIT).until(() -> client.closeCode.isDone());
+    await().atMost(WAIT).until(() -> listener.closes.get() == 1);
+    assertThat(listener.channel.isOpen()).isFalse();
+    listener.channel.disconnect(); // already closed: nothing happens
+    assertThat(listener.closes.get()).isEqualTo(1);
+  }
 }

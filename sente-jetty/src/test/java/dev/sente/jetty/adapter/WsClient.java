@@ -16,6 +16,7 @@ final class WsClient implements WebSocket.Listener {
   final List<Object> received = new CopyOnWriteArrayList<>();
   final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   volatile String closeReason;
+  volatile java.util.function.Consumer<ByteBuffer> onPong = pong -> {};
   private StringBuilder text = new StringBuilder();
   private ByteBuffer binary = ByteBuffer.allocate(0);
   WebSocket socket;
@@ -48,6 +49,13 @@ final class WsClient implements WebSocket.Listener {
       received.add(bytes);
       binary = ByteBuffer.allocate(0);
     }
+    webSocket.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+    onPong.accept(message);
     webSocket.request(1);
     return null;
   }

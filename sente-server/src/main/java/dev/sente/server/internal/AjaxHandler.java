@@ -6,6 +6,7 @@ import dev.sente.core.Event;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
 import dev.sente.core.Protocol;
+import dev.sente.core.concurrent.SerialExecutor;
 import dev.sente.core.internal.LogLimiter;
 import dev.sente.core.time.Cancellable;
 import dev.sente.server.ConnectedUsers;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -168,7 +168,7 @@ final class AjaxHandler {
       pollEnded(entry, channel);
     } else if (!events.isEmpty()) {
       synchronized (engine.registry) {
-        engine.keepPending(entry, events);
+        engine.keepPending(entry, events, WsConnection.weight(body));
       }
     }
   }
@@ -207,7 +207,7 @@ final class AjaxHandler {
       for (ClientEntry entry : registry.clientsView(Transport.AJAX, userId)) {
         LongPollChannel channel = entry.poll;
         if (channel == null) {
-          engine.keepPending(entry, events); // between two polls: for the next one
+          engine.keepPending(entry, events, WsConnection.weight(packed)); // for the next poll
           continue;
         }
         releasePoll(entry); // this push ends it
@@ -218,7 +218,7 @@ final class AjaxHandler {
     for (int i = 0; i < polls.size(); i++) {
       if (!polls.get(i).complete(packed)) {
         synchronized (registry) {
-          engine.keepPending(entries.get(i), events); // the client went away meanwhile
+          engine.keepPending(entries.get(i), events, WsConnection.weight(packed)); // gone meanwhile
         }
       }
     }
@@ -342,15 +342,32 @@ final class AjaxHandler {
             id ->
                 engine.warnAjaxInput(
                     "Reserved event id (delivered as chsk/bad-event)", client, userId, id));
-    Executor handlers;
+    SerialExecutor handlers;
     synchronized (engine.registry) {
       ClientEntry entry = engine.registry.find(Transport.AJAX, userId, clientId.get());
-      handlers = entry != null ? entry.handlers : engine.serialExecutor();
+      if (entry == null) {
+        // a client that posts before (or without) a handshake: its events, too, wait in one
+        // bounded queue, kept for the Ajax grace period; its first GET still gets the handshake
+        entry =
+            engine.registry.findOrCreate(
+                Transport.AJAX,
+                userId,
+                clientId.get(),
+                () ->
+                    new ClientEntry(
+                        Transport.AJAX, userId, clientId.get(), engine.serialExecutor()));
+        entry.request = request;
+        entry.rehandshake = true;
+        engine.armGrace(entry, engine.config().ajaxGraceMillis());
+      }
+      handlers = entry.handlers;
     }
+    // answered once, by the reply, the reply timeout, the dummy reply or the refusal
+    AtomicBoolean answered = new AtomicBoolean();
+    Cancellable timer = null;
     Predicate<Object> reply = null;
     if (frame.hasCallback()) {
-      AtomicBoolean answered = new AtomicBoolean();
-      Cancellable timer =
+      timer =
           engine
               .scheduler()
               .schedule(
@@ -360,21 +377,19 @@ final class AjaxHandler {
                       exchange.respond(200, engine.protocol().timeout());
                     }
                   });
+      Cancellable replyTimer = timer;
       reply =
           value -> {
             Packed answer = engine.packReply(value, null);
             if (!answered.compareAndSet(false, true)) {
               return false;
             }
-            timer.cancel();
+            replyTimer.cancel();
             exchange.respond(200, answer);
             return true;
           };
-    } else {
-      exchange.respond(200, engine.protocol().dummyReply());
     }
-    engine.dispatch(
-        handlers,
+    Message message =
         new Message(
             event,
             userId,
@@ -382,6 +397,51 @@ final class AjaxHandler {
             request,
             Transport.AJAX,
             engine.protocol().packer(),
-            reply));
+            reply);
+    if (!engine.offer(handlers, message)) {
+      if (timer != null) {
+        timer.cancel();
+      }
+      if (answered.compareAndSet(false, true)) {
+        refuseFull(exchange);
+      }
+      return;
+    }
+    if (!frame.hasCallback() && answered.compareAndSet(false, true)) {
+      exchange.respond(200, engine.protocol().dummyReply());
+    }
+  }
+
+  /** Logged at most once per this many milliseconds, with the count refused meanwhile. */
+  static final long FULL_LOG_INTERVAL_MILLIS = 10_000;
+
+  private final java.util.concurrent.atomic.AtomicLong nextFullLog =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+  private final java.util.concurrent.atomic.AtomicLong refusedSinceLog =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** A POST that finds its client's handler queue full: 429, logged at a bounded rate. */
+  private void refuseFull(HttpExchange exchange) {
+    int limit = engine.config().maxInboundEvents();
+    long refused = refusedSinceLog.incrementAndGet();
+    long now = engine.now();
+    long next = nextFullLog.get();
+    if (now >= next && nextFullLog.compareAndSet(next, now + FULL_LOG_INTERVAL_MILLIS)) {
+      refusedSinceLog.addAndGet(-refused);
+      LOG.warn(
+          "Refused {} Ajax event(s) with 429 since the last such warning (at most one per {} s):"
+              + " their clients already had {} events waiting for their handlers"
+              + " (maxInboundEvents)",
+          refused,
+          FULL_LOG_INTERVAL_MILLIS / 1000,
+          limit);
+    }
+    engine.reject(
+        exchange,
+        new Rejection(
+            429,
+            "Too many events waiting for this client's handlers (maxInboundEvents "
+                + limit
+                + "): retry later"));
   }
 }

@@ -47,7 +47,11 @@ final class ClientEntry {
 
   Runnable pollTask;
 
-  private ArrayDeque<Event> pending; // created when the first event has to wait
+  /** An event kept for later, with its share of its batch's packed size. */
+  private record Kept(Event event, long weight) {}
+
+  private ArrayDeque<Kept> pending; // created when the first event has to wait
+  private long pendingBytes;
   long droppedPending;
 
   ClientEntry(Transport transport, String userId, String clientId, SerialExecutor handlers) {
@@ -57,15 +61,26 @@ final class ClientEntry {
     this.handlers = handlers;
   }
 
-  /** Keeps events for later delivery; drops the oldest beyond the limit and returns how many. */
-  int addPending(List<Event> events, int limit) {
+  /**
+   * Keeps events for later delivery; {@code batchBytes} is the packed size of the batch they came
+   * in, shared evenly among them. Drops the oldest beyond {@code limit} events or {@code byteLimit}
+   * bytes (the newest event is always kept) and returns how many.
+   */
+  int addPending(List<Event> events, long batchBytes, int limit, long byteLimit) {
+    if (events.isEmpty()) {
+      return 0;
+    }
     if (pending == null) {
       pending = new ArrayDeque<>(Math.max(4, events.size()));
     }
-    pending.addAll(events);
+    long each = Math.max(1, batchBytes / events.size());
+    for (Event event : events) {
+      pending.add(new Kept(event, each));
+      pendingBytes += each;
+    }
     int dropped = 0;
-    while (pending.size() > limit) {
-      pending.pollFirst();
+    while (pending.size() > 1 && (pending.size() > limit || pendingBytes > byteLimit)) {
+      pendingBytes -= pending.pollFirst().weight();
       dropped++;
     }
     droppedPending += dropped;
@@ -77,9 +92,18 @@ final class ClientEntry {
     if (pending == null || pending.isEmpty()) {
       return List.of();
     }
-    List<Event> out = new ArrayList<>(pending);
+    List<Event> out = new ArrayList<>(pending.size());
+    for (Kept kept : pending) {
+      out.add(kept.event());
+    }
     pending = null;
+    pendingBytes = 0;
     return out;
+  }
+
+  /** The packed bytes of the waiting events, as estimated when they were kept. */
+  long pendingBytes() {
+    return pendingBytes;
   }
 
   /** Cancels both deadlines' timers: the client goes away. */

@@ -62,6 +62,19 @@ final class Dispatcher {
     }
   }
 
+  /**
+   * Queues the message's handler on a bounded executor unless it is full; false (nothing queued)
+   * when it is.
+   */
+  boolean offer(dev.sente.core.concurrent.SerialExecutor executor, Message message) {
+    try {
+      return executor.offer(() -> run(message));
+    } catch (RuntimeException rejected) {
+      LOG.debug("Dropped {}: handler executor closed", message);
+      return true;
+    }
+  }
+
   private void run(Message message) {
     EventHandler handler = handlers.getOrDefault(message.id(), catchAll);
     if (handler == null) {

@@ -11,6 +11,7 @@ import dev.sente.core.concurrent.HandlerExecutors;
 import dev.sente.core.concurrent.SerialExecutor;
 import dev.sente.core.internal.LogLimiter;
 import dev.sente.core.time.Scheduler;
+import dev.sente.server.Backlog;
 import dev.sente.server.ConnectedUsers;
 import dev.sente.server.ConnectedUsersChange;
 import dev.sente.server.EventHandler;
@@ -80,7 +81,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
             scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
     this.ajax = new AjaxHandler(this);
     this.ajaxInputLog = LogLimiter.perMinute(this::now);
-    this.listenerExecutor = serialExecutor();
+    this.listenerExecutor =
+        new SerialExecutor(
+            executor, (task, error) -> LOG.error("Uncaught failure in a Sente task", error));
   }
 
   /** Creates the engine. */
@@ -109,9 +112,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
     return scheduler.nowMillis();
   }
 
+  /** A client's handler queue, bounded by {@code maxInboundEvents}. */
   SerialExecutor serialExecutor() {
     return new SerialExecutor(
-        executor, (task, error) -> LOG.error("Uncaught failure in a Sente task", error));
+        executor,
+        (task, error) -> LOG.error("Uncaught failure in a Sente task", error),
+        config.maxInboundEvents());
   }
 
   // ---- SenteServer
@@ -314,7 +320,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
       exchange.upgrade(
           config.maxMessageBytes(),
           new WsConnection(
-              this, userId, clientId.get(), exchange.detached(), config.maxQueuedFrames()));
+              this,
+              userId,
+              clientId.get(),
+              exchange.detached(),
+              config.maxQueuedFrames(),
+              config.maxQueuedBytes()));
     } else {
       ajax.handleGet(exchange, userId, clientId.get());
     }
@@ -374,10 +385,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
       // Queued under the lock (sends never block), so that no push can overtake the handshake,
       // and the socket is registered before the client can see the handshake and act on it.
       conn.handlers = entry.handlers;
-      conn.send(handshake);
+      conn.sendOpening(handshake);
       List<Event> pending = entry.takePending();
       if (!pending.isEmpty()) {
-        conn.send(protocol.push(pending));
+        for (PushFrames.Part part : pushFrames(pending, protocol.push(pending))) {
+          conn.sendOpening(part.frame());
+        }
       }
       replaced = entry.socket;
       entry.socket = conn;
@@ -400,10 +413,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
       conn.warnBadInput("Dropped a malformed frame", e.getMessage());
       return;
     }
-    Executor handlers = conn.handlers; // no registry lock on the per-message path
-    if (handlers == null) {
+    if (conn.handlers == null) {
       return; // not registered yet: cannot happen once the handshake went out
     }
+    // the client's handler queue, no registry lock on the per-message path; a full queue pauses
+    // reading from the socket (flow control) until it drains
+    Executor handlers = conn.inbound;
     Object callback = frame.callback();
     Event event =
         clientEvent(
@@ -584,6 +599,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
     dispatcher.dispatch(handlers, message);
   }
 
+  /** Queues the message's handler unless the client's handler queue is full; false then. */
+  boolean offer(SerialExecutor handlers, Message message) {
+    return dispatcher.offer(handlers, message);
+  }
+
   Packed packReply(Object value, Object callback) {
     if (value instanceof Message.KeywordReply keyword) {
       return protocol.keywordReply(keyword.name(), callback);
@@ -611,30 +631,91 @@ public final class Engine implements SenteServer, SenteEndpoint {
     synchronized (registry) {
       for (ClientEntry entry : registry.clientsView(Transport.WEBSOCKET, userId)) {
         if (entry.socket == null) {
-          keepPending(entry, events); // in its grace period: for its next socket
+          keepPending(entry, events, WsConnection.weight(packed)); // in its grace: next socket
         } else {
           entries.add(entry);
           sockets.add(entry.socket);
         }
       }
     }
+    if (sockets.isEmpty()) {
+      return;
+    }
+    if (events.size() < 2 || WsConnection.weight(packed) <= config.maxMessageBytes()) {
+      for (int i = 0; i < sockets.size(); i++) { // one frame: the usual case
+        if (!sockets.get(i).send(packed)) {
+          synchronized (registry) {
+            keepPending(entries.get(i), events, WsConnection.weight(packed));
+          }
+        }
+      }
+      return;
+    }
+    List<PushFrames.Part> parts = pushFrames(events, packed);
     for (int i = 0; i < sockets.size(); i++) {
-      if (!sockets.get(i).send(packed)) {
-        synchronized (registry) {
-          keepPending(entries.get(i), events);
+      WsConnection socket = sockets.get(i);
+      for (int p = 0; p < parts.size(); p++) {
+        if (!socket.send(parts.get(p).frame())) {
+          List<Event> unsent = new ArrayList<>();
+          long unsentBytes = 0;
+          for (int q = p; q < parts.size(); q++) {
+            unsent.addAll(parts.get(q).events());
+            unsentBytes += WsConnection.weight(parts.get(q).frame());
+          }
+          synchronized (registry) {
+            keepPending(entries.get(i), unsent, unsentBytes);
+          }
+          break;
         }
       }
     }
   }
 
-  /** Keeps events for a client without a channel; call holding the registry lock. */
-  void keepPending(ClientEntry entry, List<Event> events) {
-    int dropped = entry.addPending(events, config.maxPendingEvents());
+  /** A batch as WebSocket frames of at most {@code maxMessageBytes} each. */
+  private List<PushFrames.Part> pushFrames(List<Event> events, Packed whole) {
+    return PushFrames.split(protocol, events, whole, config.maxMessageBytes());
+  }
+
+  /**
+   * What waits in the per-client queues now; walks every client under the registry lock, so it is
+   * meant for monitoring and tests, not for every request.
+   */
+  @Override
+  public Backlog backlog() {
+    long bytes = 0;
+    long largestBytes = 0;
+    int events = 0;
+    int largestEvents = 0;
+    synchronized (registry) {
+      for (ClientEntry entry : registry.all()) {
+        long queued = entry.pendingBytes();
+        if (entry.socket != null) {
+          queued += entry.socket.queuedBytes();
+        }
+        bytes += queued;
+        largestBytes = Math.max(largestBytes, queued);
+        int waiting = entry.handlers.queued();
+        events += waiting;
+        largestEvents = Math.max(largestEvents, waiting);
+      }
+    }
+    return new Backlog(bytes, largestBytes, events, largestEvents);
+  }
+
+  /**
+   * Keeps events for a client without a channel, bounded by {@code maxPendingEvents} and {@code
+   * maxQueuedBytes} ({@code packedBytes} is the size of the batch they were packed in); call
+   * holding the registry lock.
+   */
+  void keepPending(ClientEntry entry, List<Event> events, long packedBytes) {
+    int dropped =
+        entry.addPending(events, packedBytes, config.maxPendingEvents(), config.maxQueuedBytes());
     if (dropped > 0 && entry.droppedPending == dropped) {
       LOG.warn(
-          "{} has more than {} undelivered events; dropping the oldest",
+          "{} has more than {} undelivered events or {} bytes of them; dropping the oldest",
           entry,
-          config.maxPendingEvents());
+          config.maxPendingEvents(),
+          config.maxQueuedBytes());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.sente.server.internal;
 import static dev.sente.core.internal.Logs.safe;
 
 import dev.sente.core.Packed;
+import dev.sente.core.concurrent.SerialExecutor;
 import dev.sente.core.internal.LogLimiter;
 import dev.sente.core.time.Cancellable;
 import dev.sente.server.SenteRequest;
@@ -13,10 +14,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket: its single-writer outbound queue and its keep-alive. Frames are written one at a
- * time (the next only after the previous write completed); when more than {@code maxQueued} wait,
- * the client is too slow and the socket is closed with 1008, since a queue that grows without bound
- * would take the server's memory.
+ * One WebSocket: its single-writer outbound queue, its keep-alive and the flow control of its
+ * incoming messages.
+ *
+ * <p>Outbound, frames are written one at a time (the next only after the previous write completed).
+ * Two bounds keep a slow consumer from taking the server's memory: more than {@code maxQueued}
+ * frames waiting, or more than {@code maxQueuedBytes} bytes queued plus being written (the frame
+ * handed to the adapter counts until its callback ran). A frame that would cross either bound
+ * closes the socket with 1008 and cuts the connection at once: a client that does not read would
+ * never see the close frame, and waiting for the close handshake would keep the queue (and the user
+ * in the connected set) for the adapter's close timeout. The engine treats the socket as closed at
+ * once, so the client's grace period starts then. The first frame always goes out, even when larger
+ * than the byte bound.
+ *
+ * <p>Inbound, the client's events go to its handler queue ({@link SerialExecutor}, bounded by
+ * {@code maxInboundEvents}); when it is full, reading from the socket is paused and resumed when
+ * half has drained. The keep-alive does not count a pause against the client (its answers may be
+ * waiting unread behind its events), but a socket paused for longer than the keep-alive plus the
+ * ping timeout is closed with 1011: its handlers are stuck, and the client is forgotten after its
+ * grace period as after any close.
  *
  * <p>Bad input from its client (malformed frames, reserved ids) is logged a few lines a minute; the
  * rest is counted and the count logged when the socket closes.
@@ -31,6 +47,9 @@ final class WsConnection implements WebSocketListener {
    */
   static final int CLOSE_PING_TIMEOUT = 1001;
 
+  /** Close code for a socket whose handlers stayed stuck while its reading was paused. */
+  static final int CLOSE_HANDLERS_STUCK = 1011;
+
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
 
   final String userId;
@@ -39,12 +58,20 @@ final class WsConnection implements WebSocketListener {
   private final Engine engine;
   private ArrayDeque<Packed> queue; // created by the first frame that has to wait
   private final int maxQueued;
+  private final long maxQueuedBytes;
 
   /** The handler order of this socket's client, set when the socket is registered. */
-  volatile java.util.concurrent.Executor handlers;
+  volatile SerialExecutor handlers;
+
+  /** Runs a task on {@link #handlers} with flow control ({@link #runHandler}). */
+  final java.util.concurrent.Executor inbound = this::runHandler;
 
   private WebSocketChannel channel;
   private boolean writing;
+  private long queuedBytes; // queued frames plus the one being written
+  private long writingBytes; // the one being written
+  private final Runnable resume = this::resumeReading;
+  private volatile long pausedSince = -1; // when reading was paused, -1 while reading
   private boolean closed;
   private boolean closing;
   private volatile long lastActivity;
@@ -53,12 +80,24 @@ final class WsConnection implements WebSocketListener {
   private Cancellable keepAliveTimer;
   private LogLimiter inputLog; // created by the first bad input
 
-  WsConnection(Engine engine, String userId, String clientId, SenteRequest request, int maxQueued) {
+  WsConnection(
+      Engine engine,
+      String userId,
+      String clientId,
+      SenteRequest request,
+      int maxQueued,
+      long maxQueuedBytes) {
     this.engine = engine;
     this.userId = userId;
     this.clientId = clientId;
     this.request = request;
     this.maxQueued = maxQueued;
+    this.maxQueuedBytes = maxQueuedBytes;
+  }
+
+  /** The bytes a frame counts for: its length in characters for text, in bytes for binary. */
+  static long weight(Packed frame) {
+    return frame instanceof Packed.Text text ? text.text().length() : frame.size();
   }
 
   @Override
@@ -86,6 +125,7 @@ final class WsConnection implements WebSocketListener {
       }
       closed = true;
       queue = null;
+      queuedBytes = 0;
       if (keepAliveTimer != null) {
         keepAliveTimer.cancel();
       }
@@ -103,6 +143,54 @@ final class WsConnection implements WebSocketListener {
       LOG.debug("WebSocket of {} closed: {} {}", safe(clientId), code, safe(reason));
     }
     engine.webSocketClosed(this);
+  }
+
+  // ---- flow control of incoming messages: the engine queues each message's handler with
+  // SerialExecutor.submit; when that says full, reading pauses until the queue's callback
+  // (once half has drained) resumes it. The callback may run before this thread has paused:
+  // resumedEarly pairs them up.
+
+  private boolean paused;
+  private boolean resumedEarly;
+
+  /** Queues a handler task for this socket's client, pausing reading when its queue is full. */
+  void runHandler(Runnable task) {
+    SerialExecutor queue = handlers;
+    if (queue.submit(task, resume)) {
+      return;
+    }
+    synchronized (this) {
+      if (resumedEarly) {
+        resumedEarly = false;
+        return;
+      }
+      paused = true;
+      pausedSince = engine.now();
+      // under this lock, so that the resume (which takes it first) cannot come in between; on
+      // the delivering thread, as the SPI requires
+      channel.pauseReading();
+    }
+    LOG.debug("Paused reading from client {}: its handlers are busy", safe(clientId));
+  }
+
+  private void resumeReading() {
+    WebSocketChannel target;
+    synchronized (this) {
+      if (!paused) {
+        resumedEarly = true;
+        return;
+      }
+      paused = false;
+      pausedSince = -1;
+      lastActivity = engine.now(); // the client's answers may have waited unread
+      target = channel;
+    }
+    target.resumeReading();
+  }
+
+  /** True while reading is paused because the client's handler queue is full. */
+  boolean isReadingPaused() {
+    return pausedSince >= 0;
   }
 
   @Override
@@ -146,34 +234,80 @@ final class WsConnection implements WebSocketListener {
 
   /** Queues a frame; false when the socket is closed or was just closed as a slow consumer. */
   boolean send(Packed frame) {
+    return send(frame, true);
+  }
+
+  /**
+   * Queues one of the frames that open the socket (the handshake, the events kept for it) without
+   * the bounds: they are bounded already (the kept events by {@code maxQueuedBytes}), and a socket
+   * must not be closed before it was registered.
+   */
+  void sendOpening(Packed frame) {
+    send(frame, false);
+  }
+
+  private boolean send(Packed frame, boolean bounded) {
     WebSocketChannel target;
+    boolean tooSlow = false;
+    long size = weight(frame);
     synchronized (this) {
       if (closed || closing || channel == null) {
         return false;
       }
       if (writing) {
-        if (queue == null) {
-          queue = new ArrayDeque<>(4);
-        }
-        if (queue.size() >= maxQueued) {
+        int frames = queue == null ? 0 : queue.size();
+        if (bounded && (frames >= maxQueued || queuedBytes + size > maxQueuedBytes)) {
           LOG.warn(
-              "Closing WebSocket of client {} (user {}): {} frames queued, client too slow",
+              "Closing WebSocket of client {} (user {}): {} frames and {} bytes queued, client"
+                  + " too slow",
               safe(clientId),
               safe(userId),
-              queue.size());
+              frames,
+              queuedBytes);
           queue = null;
+          queuedBytes = 0;
           closing = true;
-          channel.close(CLOSE_POLICY, "Outbound queue full");
-          return false;
+          tooSlow = true;
+          target = channel;
+        } else {
+          if (queue == null) {
+            queue = new ArrayDeque<>(4);
+          }
+          queue.add(frame);
+          queuedBytes += size;
+          return true;
         }
-        queue.add(frame);
-        return true;
+      } else {
+        writing = true;
+        queuedBytes = size;
+        writingBytes = size;
+        target = channel;
       }
-      writing = true;
-      target = channel;
+    }
+    if (tooSlow) {
+      closeSlowConsumer(target);
+      return false;
     }
     write(target, frame);
     return true;
+  }
+
+  /**
+   * Closes with 1008 and cuts the connection at once: the close frame would wait behind the frames
+   * the client does not read. The client's grace period starts now.
+   */
+  private void closeSlowConsumer(WebSocketChannel target) {
+    try {
+      target.close(CLOSE_POLICY, "Outbound queue full");
+    } finally {
+      target.disconnect();
+      onClose(CLOSE_POLICY, "Outbound queue full");
+    }
+  }
+
+  /** Bytes queued for this socket plus the frame being written (0 once closed). */
+  synchronized long queuedBytes() {
+    return queuedBytes;
   }
 
   private void write(WebSocketChannel target, Packed frame) {
@@ -193,6 +327,7 @@ final class WsConnection implements WebSocketListener {
             synchronized (WsConnection.this) {
               writing = false;
               queue = null;
+              queuedBytes = 0;
             }
             close(1011, "Write failed");
           }
@@ -203,11 +338,19 @@ final class WsConnection implements WebSocketListener {
     Packed next;
     WebSocketChannel target;
     synchronized (this) {
-      next = queue == null ? null : queue.poll();
-      if (next == null || closed) {
+      if (closed || closing) {
         writing = false;
+        writingBytes = 0;
         return;
       }
+      queuedBytes -= writingBytes;
+      next = queue == null ? null : queue.poll();
+      if (next == null) {
+        writing = false;
+        writingBytes = 0;
+        return;
+      }
+      writingBytes = weight(next);
       target = channel;
     }
     write(target, next);
@@ -220,6 +363,11 @@ final class WsConnection implements WebSocketListener {
     }
     if (target != null) {
       target.close(code, reason);
+    }
+    if (isReadingPaused()) {
+      // the client's answer to the close waits unread behind its events: forget the socket now
+      // (the adapter cuts the connection after its close timeout)
+      onClose(code, reason);
     }
   }
 
@@ -239,6 +387,23 @@ final class WsConnection implements WebSocketListener {
   private void checkIdle() {
     long window = Math.max(1, engine.config().keepAliveMillis() / 2);
     long now = engine.now();
+    long pausedAt = pausedSince;
+    if (pausedAt >= 0) {
+      // we are the ones not reading: that is no sign of a dead client, unless it lasts
+      long stuck = engine.config().keepAliveMillis() + engine.config().pingTimeoutMillis();
+      if (now - pausedAt < stuck) {
+        scheduleKeepAlive();
+        return;
+      }
+      LOG.warn(
+          "Closing WebSocket of client {} (user {}): reading paused for {} ms, its handlers are"
+              + " stuck",
+          safe(clientId),
+          safe(userId),
+          now - pausedAt);
+      close(CLOSE_HANDLERS_STUCK, "Handlers stuck"); // paused: forgotten at once
+      return;
+    }
     if (now - lastActivity < window) {
       scheduleKeepAlive();
       return;
@@ -262,8 +427,8 @@ final class WsConnection implements WebSocketListener {
       }
       before = receivedAtPing;
     }
-    if (received != before) {
-      scheduleKeepAlive();
+    if (received != before || pausedSince >= 0) {
+      scheduleKeepAlive(); // answered, or its answer waits unread while reading is paused
       return;
     }
     if (LOG.isDebugEnabled()) {

@@ -10,10 +10,17 @@ import dev.sente.core.Packed;
  */
 public interface WebSocketListener {
 
-  /** The socket is open and can send. */
+  /**
+   * The socket is open and can send. The adapter asks for the first message once this returned,
+   * unless the engine paused reading during it.
+   */
   void onOpen(WebSocketChannel channel);
 
-  /** One whole text or binary message. */
+  /**
+   * One whole text or binary message. The engine may call {@link WebSocketChannel#pauseReading()}
+   * during it (see the flow-control rules there): then no further message comes until {@link
+   * WebSocketChannel#resumeReading()}.
+   */
   void onMessage(Packed message);
 
   /** The socket closed, for any reason. */

@@ -150,12 +150,19 @@ final class FakeExchange implements HttpExchange {
     return poll;
   }
 
-  /** A socket whose writes complete at once, unless stalled. */
+  /**
+   * A socket whose writes complete at once, unless stalled (then {@link #completeWrites} completes
+   * them). Reading follows the SPI's flow control: {@link #receive} fails while paused.
+   */
   static final class FakeSocket implements WebSocketChannel {
     final WebSocketListener listener;
     final List<String> frames = new ArrayList<>();
+    final List<WriteCallback> unfinished = new ArrayList<>();
     boolean stalled;
     boolean open = true;
+    boolean paused;
+    boolean disconnected;
+    int pauses;
     Integer closeCode;
 
     FakeSocket(WebSocketListener listener) {
@@ -174,7 +181,48 @@ final class FakeExchange implements HttpExchange {
       }
       if (!stalled) {
         callback.succeeded();
+      } else {
+        synchronized (this) {
+          unfinished.add(callback);
+        }
       }
+    }
+
+    /** Completes the stalled writes, and those they start, until none is left. */
+    void completeWrites() {
+      while (true) {
+        WriteCallback next;
+        synchronized (this) {
+          if (unfinished.isEmpty()) {
+            return;
+          }
+          next = unfinished.remove(0);
+        }
+        next.succeeded();
+      }
+    }
+
+    @Override
+    public void disconnect() {
+      synchronized (this) {
+        disconnected = true;
+      }
+      close(1006, "disconnected");
+    }
+
+    @Override
+    public synchronized void pauseReading() {
+      paused = true;
+      pauses++;
+    }
+
+    @Override
+    public synchronized void resumeReading() {
+      paused = false;
+    }
+
+    synchronized boolean isPaused() {
+      return paused;
     }
 
     @Override
@@ -190,6 +238,11 @@ final class FakeExchange implements HttpExchange {
     }
 
     void receive(String text) {
+      synchronized (this) {
+        if (paused) {
+          throw new IllegalStateException("reading is paused");
+        }
+      }
       listener.onMessage(Packed.text(text));
     }
 

@@ -1,0 +1,235 @@
+package dev.sente.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sente.core.Event;
+import dev.sente.core.Protocol;
+import dev.sente.core.json.JsonPacker;
+import dev.sente.core.time.ManualScheduler;
+import dev.sente.server.EventMessage;
+import dev.sente.server.SenteServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbound bounds on a manual clock: bytes queued per WebSocket (with the frame being written),
+ * the slow consumer's prompt close, and pushes split into frames of at most maxMessageBytes.
+ */
+class OutboundBoundsTest {
+  private final ManualScheduler time = new ManualScheduler();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final Protocol protocol = Protocol.of(JsonPacker.create());
+  private SenteServer sente;
+
+  private SenteServer start(SenteServer.Builder builder) {
+    sente =
+        builder
+            .scheduler(time)
+            .handlerExecutor(Runnable::run)
+            .userId(request -> request.sessionAttribute("uid"))
+            .build();
+    sente.onAny(this::record);
+    return sente;
+  }
+
+  private void record(EventMessage msg) {
+    events.add(msg.id() + " " + msg.data().map(Object::toString).orElse(""));
+  }
+
+  @AfterEach
+  void close() {
+    if (sente != null) {
+      sente.close();
+    }
+  }
+
+  private FakeExchange.FakeSocket openSocket(String user, String clientId) {
+    FakeExchange exchange = FakeExchange.webSocket("client-id=" + clientId);
+    exchange.session.put("uid", user);
+    sente.endpoint().handle(exchange);
+    return exchange.socket;
+  }
+
+  /** A flushed push whose frame is {@code [[["x/a","zzz..."]],null]}: 20 bytes plus the data. */
+  private static final int FRAMING = "[[[\"x/a\",\"\"]],null]".length();
+
+  @Test
+  void aSocketIsClosedWhenItsQueuedBytesWouldPassTheBoundAndCountsEverythingNotWritten() {
+    start(SenteServer.builder().maxQueuedBytes(10_000));
+    FakeExchange.FakeSocket slow = openSocket("alice", "c1");
+    slow.stalled = true;
+    String data = "z".repeat(3000 - FRAMING); // frames of 3000 bytes
+    List<Long> seen = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sente.send("alice", "x/a", data, true);
+      seen.add(sente.backlog().largestOutboundBytes());
+    }
+    // the first is being written, two wait: all three count
+    assertThat(seen).containsExactly(3000L, 6000L, 9000L);
+    assertThat(slow.isOpen()).isTrue();
+
+    sente.send("alice", "x/a", data, true); // 12000 > 10000
+
+    assertThat(slow.closeCode).isEqualTo(1008);
+    assertThat(slow.disconnected).as("cut at once, not after a close handshake").isTrue();
+    // the queued frames are dropped with the socket; the refused push is kept for a reconnect
+    assertThat(sente.backlog().outboundBytes()).isEqualTo(3000);
+  }
+
+  @Test
+  void theSlowConsumersGracePeriodStartsAtItsClose() {
+    start(SenteServer.builder().maxQueuedBytes(4096));
+    FakeExchange.FakeSocket slow = openSocket("alice", "c1");
+    slow.stalled = true;
+    String data = "z".repeat(3000);
+    sente.send("alice", "x/a", data, true);
+    sente.send("alice", "x/a", data, true);
+    assertThat(slow.closeCode).isEqualTo(1008);
+    time.advance(2499);
+    assertThat(sente.connectedUsers().any()).containsExactly("alice");
+    time.advance(1);
+    assertThat(sente.connectedUsers().any()).isEmpty();
+    assertThat(events).containsExactly("chsk/uidport-open alice", "chsk/uidport-close alice");
+  }
+
+  @Test
+  void writtenFramesNoLongerCountSoABurstThatDrainsIsNeverClosed() {
+    start(SenteServer.builder().maxQueuedBytes(10_000));
+    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    socket.stalled = true;
+    String data = "z".repeat(3000 - FRAMING);
+    for (int round = 0; round < 20; round++) {
+      for (int i = 0; i < 3; i++) {
+        sente.send("alice", "x/a", data, true);
+      }
+      assertThat(sente.backlog().largestOutboundBytes()).isEqualTo(9000);
+      socket.completeWrites();
+      assertThat(sente.backlog().largestOutboundBytes()).isZero();
+    }
+    assertThat(socket.isOpen()).isTrue();
+    assertThat(socket.frames()).hasSize(1 + 60);
+  }
+
+  @Test
+  void aFrameLargerThanTheBoundGoesOutAloneButNothingMayQueueBehindIt() {
+    start(SenteServer.builder().maxQueuedBytes(2048));
+    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    socket.stalled = true;
+    sente.send("alice", "x/a", "z".repeat(5000), true);
+    assertThat(socket.isOpen()).isTrue();
+    assertThat(sente.backlog().largestOutboundBytes()).isEqualTo(5000 + FRAMING);
+    sente.send("alice", "x/a", "small", true);
+    assertThat(socket.closeCode).isEqualTo(1008);
+  }
+
+  @Test
+  void theFrameBoundStillApplies() {
+    start(SenteServer.builder().maxQueuedFrames(4));
+    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    socket.stalled = true;
+    for (int i = 0; i < 5; i++) {
+      sente.send("alice", "x/a", i, true);
+    }
+    assertThat(socket.isOpen()).isTrue(); // the first being written, four waiting
+    sente.send("alice", "x/a", 5, true);
+    assertThat(socket.closeCode).isEqualTo(1008);
+  }
+
+  @Test
+  void aBatchLargerThanMaxMessageBytesIsSplitIntoFramesInOrder() {
+    start(SenteServer.builder().maxMessageBytes(1024));
+    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    for (int i = 0; i < 10; i++) {
+      sente.send("alice", "x/a", i + "-" + "z".repeat(300));
+    }
+    time.advance(30);
+    List<String> frames = socket.frames().subList(1, socket.frames().size());
+    assertThat(frames).hasSize(4); // three events of ~314 bytes per frame, one left
+    List<Object> data = new ArrayList<>();
+    for (String frame : frames) {
+      assertThat(frame.length()).isLessThanOrEqualTo(1024);
+      for (Event e :
+          protocol.readPush(protocol.read(dev.sente.core.Packed.text(frame)).payload())) {
+        data.add(e.data());
+      }
+    }
+    List<Object> expected = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      expected.add(i + "-" + "z".repeat(300));
+    }
+    assertThat(data).isEqualTo(expected);
+  }
+
+  @Test
+  void anEventLargerThanMaxMessageBytesGoesAloneBetweenItsNeighbours() {
+    List<Event> batch =
+        List.of(
+            Event.of("x/a", "a".repeat(400)),
+            Event.of("x/b", "b".repeat(400)),
+            Event.of("x/big", "c".repeat(3000)),
+            Event.of("x/d", "d"));
+    List<PushFrames.Part> parts = PushFrames.split(protocol, batch, protocol.push(batch), 1024);
+    assertThat(parts).extracting(p -> p.events().size()).containsExactly(2, 1, 1);
+    assertThat(parts.get(1).events().get(0).id()).isEqualTo("x/big");
+    for (PushFrames.Part part : parts) {
+      assertThat(part.frame()).isEqualTo(protocol.push(part.events()));
+    }
+    assertThat(WsConnection.weight(parts.get(0).frame())).isLessThanOrEqualTo(1024);
+  }
+
+  @Test
+  void aBatchThatFitsIsTheOneFramePackedOnce() {
+    List<Event> batch = List.of(Event.of("x/a", 1), Event.of("x/b", 2));
+    dev.sente.core.Packed whole = protocol.push(batch);
+    List<PushFrames.Part> parts = PushFrames.split(protocol, batch, whole, 1024);
+    assertThat(parts).hasSize(1);
+    assertThat(parts.get(0).frame()).isSameAs(whole);
+  }
+
+  @Test
+  void eventsKeptForAReconnectGoOutSplitToo() {
+    start(SenteServer.builder().maxMessageBytes(1024));
+    FakeExchange.FakeSocket first = openSocket("alice", "c1");
+    first.close(1006, "network");
+    for (int i = 0; i < 6; i++) {
+      sente.send("alice", "x/a", "z".repeat(400));
+    }
+    time.advance(30);
+    FakeExchange.FakeSocket second = openSocket("alice", "c1");
+    assertThat(second.frames()).hasSize(1 + 3);
+    assertThat(second.frames()).allSatisfy(f -> assertThat(f.length()).isLessThanOrEqualTo(1024));
+  }
+
+  @Test
+  void theByteBoundIsValidatedAndDefaultsToFourMebibytes() {
+    assertThat(SenteServer.builder().config().maxQueuedBytes()).isEqualTo(4L << 20);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SenteServer.builder().maxQueuedBytes(1023))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void pushesAfterTheSlowConsumersCloseAreKeptForItsReconnectWithinTheSameByteBound() {
+    start(SenteServer.builder().maxQueuedBytes(10_000));
+    FakeExchange.FakeSocket slow = openSocket("alice", "c1");
+    slow.stalled = true;
+    String data = "z".repeat(3000 - FRAMING);
+    long largest = 0;
+    for (int i = 0; i < 50; i++) {
+      sente.send("alice", "x/a", i + data.substring(String.valueOf(i).length()), true);
+      largest = Math.max(largest, sente.backlog().largestOutboundBytes());
+    }
+    assertThat(slow.closeCode).isEqualTo(1008);
+    assertThat(largest).isLessThanOrEqualTo(10_000);
+    assertThat(sente.backlog().outboundBytes()).isEqualTo(9000); // the newest three kept
+
+    FakeExchange.FakeSocket back = openSocket("alice", "c1");
+    List<String> frames = back.frames();
+    assertThat(frames).hasSize(2); // the handshake, then the three in one frame
+    assertThat(frames.get(1)).startsWith("[[[\"x/a\",\"47").contains("\"48", "\"49");
+    assertThat(sente.backlog().outboundBytes()).isZero();
+  }
+}
