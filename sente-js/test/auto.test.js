@@ -40,7 +40,7 @@ describe("auto mode: WebSocket first, Ajax fallback, back to WebSocket", () => {
     mock.timers.reset();
   });
 
-  it("downgrades to Ajax when the WebSocket errors before its first handshake (reference case 27)", async () => {
+  it("downgrades to Ajax when the WebSocket errors before its first handshake", async () => {
     open();
     assert.equal(chsk.state.type, "ws");
     const states = recordStates(chsk);

@@ -48,7 +48,7 @@ describe("keep-alive and ping timeout (defaults: ping after 10 s idle, pong due 
     assert.equal(pings().length, 1);
   });
 
-  it("closes with ws-ping-timeout and reconnects at once when the pong is 5 s overdue (reference case 28)", () => {
+  it("closes with ws-ping-timeout and reconnects at once when the pong is 5 s overdue", () => {
     mock.timers.tick(10_000);
     assert.equal(pings().length, 1);
     mock.timers.tick(4_999);

@@ -14,7 +14,7 @@ describe("exponentialBackoff", () => {
     high: exponentialBackoff(options, () => 0),
   });
 
-  it("waits 2-4 s, 4-8 s, 8-16 s, then stays within 15-30 s under the default ceiling (reference case 29)", () => {
+  it("waits 2-4 s, 4-8 s, 8-16 s, then stays within 15-30 s under the default ceiling", () => {
     const b = pair();
     assert.deepEqual(bounds(b, 2), [2_000, 4_000]);
     assert.deepEqual(bounds(b, 3), [4_000, 8_000]);

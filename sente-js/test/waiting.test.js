@@ -165,7 +165,7 @@ describe("sends made before the open", () => {
     assert.deepEqual(WS.last.sent, []);
   });
 
-  it("still leave a send without a reply unsent: it returns false (Sente's case 25)", () => {
+  it("still leave a send without a reply unsent: it returns false (as in Sente)", () => {
     open();
     assert.equal(chsk.send("chat/send", 1), false);
     WS.last.handshake();

@@ -88,7 +88,7 @@ describe("WebSocket transport", () => {
     assert.deepEqual(events[0], ["chsk/handshake", ["sente/nil-uid", null, null, true]]);
   });
 
-  it("accepts the v2 handshake and v2 push forms (reference case 30)", () => {
+  it("accepts the v2 handshake and v2 push forms", () => {
     open();
     const events = recordEvents(chsk);
     WS.last.accept().receive([["chsk/handshake", ["alice", null]]]);
@@ -101,7 +101,7 @@ describe("WebSocket transport", () => {
     ]);
   });
 
-  it("returns false and sends nothing before the handshake (reference case 25)", async () => {
+  it("returns false and sends nothing before the handshake", async () => {
     open();
     WS.last.accept();
     assert.equal(chsk.send("chat/send", { text: "hi" }), false);
@@ -341,7 +341,7 @@ describe("WebSocket transport", () => {
     assert.equal(WS.instances.length, 2);
   });
 
-  it("reconnects at once after a server close such as chsk/close (reference case 24)", () => {
+  it("reconnects at once after a server close such as chsk/close", () => {
     open();
     WS.last.handshake();
     WS.last.serverClose(1000);

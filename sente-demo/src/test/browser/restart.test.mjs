@@ -52,7 +52,7 @@ describe("a server restart", () => {
       assert.deepEqual(flips, ["open", "closed", "open"]);
       assert.deepEqual(await demo(page, () => window.demo.handshakes.map((h) => h.first)), [true, false]);
       assert.equal((await closes(page)).length, 1);
-      // Sente's backoff (reference case 29): the first retry failed at once, the next one waited.
+      // Sente's backoff (first retry at once, then 2-4 s, 4-8 s ...): the first retry failed at once, the next one waited.
       const waits = await demo(page, () =>
         window.demo.transitions.filter((t) => t.nextReconnectAt !== null).map((t) => t.nextReconnectAt - t.at),
       );

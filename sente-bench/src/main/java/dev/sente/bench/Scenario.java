@@ -12,7 +12,7 @@ record Scenario(Kind kind, int connections, long rate) {
     this(kind, connections, 0);
   }
 
-  /** The workloads of QUALITY.md section 2. */
+  /** The workloads measured, as docs/benchmarks.md reports them. */
   enum Kind {
     WS_RR("request/reply", "WebSocket", "round trips/s"),
     WS_PUSH("push fan-out", "WebSocket", "delivered/s"),

@@ -118,10 +118,10 @@ public interface SenteClient extends AutoCloseable {
 
   /**
    * Sends an event with no reply wanted. Returns false, with nothing put on the wire, when the
-   * connection is not open or too many frames are waiting (Sente's conformance case 25); true when
-   * the frame was handed to the transport. Data may be null for an event without data. Throws
-   * {@link dev.sente.core.SenteException} for an invalid or reserved ({@code chsk/*}) event id and
-   * {@link dev.sente.core.PackException} for data the packer cannot write.
+   * connection is not open or too many frames are waiting (as Sente's client does); true when the
+   * frame was handed to the transport. Data may be null for an event without data. Throws {@link
+   * dev.sente.core.SenteException} for an invalid or reserved ({@code chsk/*}) event id and {@link
+   * dev.sente.core.PackException} for data the packer cannot write.
    */
   boolean send(String eventId, Object data);
 

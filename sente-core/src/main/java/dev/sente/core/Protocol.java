@@ -9,9 +9,8 @@ import java.util.Optional;
 
 /**
  * Sente's wire forms (v3 framing, reading v2 too), bound to one {@link Packer}. Every message is
- * one packed vector {@code [payload callbackIdOrNull]}; see PROTOCOL.md and the Sente reference,
- * section 2.4. Both the server engine and the clients build and read their frames here, so the
- * forms exist once.
+ * one packed vector {@code [payload callbackIdOrNull]}; docs/protocol.md lists every form. Both the
+ * server engine and the clients build and read their frames here, so the forms exist once.
  *
  * <pre>{@code
  * Protocol p = Protocol.of(JsonPacker.create());

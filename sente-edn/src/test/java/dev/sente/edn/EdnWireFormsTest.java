@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Every message form of the Sente reference, section 2.4, as exact wire text. */
+/** Every message form of the protocol (docs/protocol.md, Frames), as exact EDN wire text. */
 class EdnWireFormsTest {
 
   record ChatLine(String text) {}

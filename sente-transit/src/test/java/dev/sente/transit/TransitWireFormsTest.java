@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Every Sente wire form of the reference's section 2.4, written and read in Transit JSON. */
+/** Every Sente wire form (docs/protocol.md, Frames), written and read in Transit JSON. */
 class TransitWireFormsTest {
 
   private final TransitPacker packer = TransitPacker.create();

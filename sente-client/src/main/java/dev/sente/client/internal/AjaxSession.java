@@ -19,9 +19,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An Ajax session (reference sections 1.1, 1.2, 2.4): a handshake GET, then one long-poll GET at a
- * time, each answered by a push, {@code chsk/timeout} or a new handshake and followed at once by
- * the next; each client event is one POST whose response is the reply. Guarded by the client's
+ * An Ajax session (docs/protocol.md, the Ajax transport): a handshake GET, then one long-poll GET
+ * at a time, each answered by a push, {@code chsk/timeout} or a new handshake and followed at once
+ * by the next; each client event is one POST whose response is the reply. Guarded by the client's
  * lock.
  */
 final class AjaxSession implements Session {

@@ -3,8 +3,8 @@ package dev.sente.client.internal;
 import dev.sente.core.time.Cancellable;
 
 /**
- * The client's keep-alive on one WebSocket (reference section 4.6, Sente issue 259): every {@code
- * keepAlive/2}, when nothing was sent or received since the last check, send {@code
+ * The client's keep-alive on one WebSocket (as Sente's client does it, Sente issue 259): every
+ * {@code keepAlive/2}, when nothing was sent or received since the last check, send {@code
  * [[:chsk/ws-ping] cb]}; when no reply to it comes within the ping timeout, the link is dead. So an
  * idle connection is pinged every {@code keepAlive} (the ping and its pong count as traffic), and a
  * dead one is found within {@code keepAlive + pingTimeout}. Guarded by the client's lock.

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
-/** The URLs, query strings, form bodies and headers of Sente's exchanges (reference section 1). */
+/** The URLs, query strings, form bodies and headers of Sente's exchanges (docs/protocol.md). */
 public final class Urls {
 
   /** The query key of the Ajax handshake flag, {@code handshake?}. */

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A WebSocket session: the upgrade, the frames in both directions with one writer at a time, the
  * callback ids of requests, the answer to the server's pings and the client's own keep-alive ping
- * (reference section 4.6). Guarded by the client's lock; the wire's callbacks take it.
+ * (see {@link KeepAlive}). Guarded by the client's lock; the wire's callbacks take it.
  */
 final class WebSocketSession implements Session, Wire.SocketListener {
 

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The client's keep-alive (reference 4.6): defaults keep-alive 20 s, checked every 10 s; 5 s. */
+/** The client's keep-alive: defaults keep-alive 20 s, checked every 10 s; ping timeout 5 s. */
 class KeepAliveTest {
 
   private static final Pattern PING =

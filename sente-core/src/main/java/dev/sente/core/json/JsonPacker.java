@@ -24,9 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 
 /**
- * The default packer: JSON text on Jackson 3, the reference mapping of Sente's value model to JSON
- * (PROTOCOL.md section 3). Sente's keywords are strings: the event id {@code :chat/send} is {@code
- * "chat/send"}, the Ajax marker {@code :ajax} is {@code "ajax"}.
+ * The default packer: JSON text on Jackson 3, mapping Sente's value model to JSON (see
+ * docs/protocol.md, Packers). Sente's keywords are strings: the event id {@code :chat/send} is
+ * {@code "chat/send"}, the Ajax marker {@code :ajax} is {@code "ajax"}.
  *
  * <p>JSON has no keywords or symbols, so the shared {@link Keyword} and {@link Symbol} are written
  * as their names, as {@link #keyword} writes Sente's own: {@code Map.of(Keyword.of("ok"), true)} is

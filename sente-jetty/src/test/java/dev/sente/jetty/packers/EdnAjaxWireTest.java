@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * The EDN packer on the real Jetty server over Ajax: the handshake, long-poll and POST forms of the
- * Sente reference's section 2.4 (v3 and the v2 forms the server must read), text for text.
+ * The EDN packer on the real Jetty server over Ajax: the handshake, long-poll and POST forms
+ * (docs/protocol.md, Frames; v3 and the v2 forms the server must read), text for text.
  */
 class EdnAjaxWireTest extends PackerServerTestBase {
 

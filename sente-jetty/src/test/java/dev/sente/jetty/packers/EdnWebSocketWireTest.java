@@ -19,9 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The EDN packer on the real Jetty server over WebSocket: every WebSocket form of the Sente
- * reference's section 2.4, text for text, as a real Sente (ClojureScript) client sees and writes
- * it.
+ * The EDN packer on the real Jetty server over WebSocket: every WebSocket form (docs/protocol.md,
+ * Frames), text for text, as a real Sente (ClojureScript) client sees and writes it.
  */
 class EdnWebSocketWireTest extends PackerServerTestBase {
 

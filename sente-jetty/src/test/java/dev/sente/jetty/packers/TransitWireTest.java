@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Transit packer on the real Jetty server, on WebSocket and on Ajax: the reference's Transit
- * examples (handshakes, a batched push with its cache reference) and the other section 2.4 forms in
+ * The Transit packer on the real Jetty server, on WebSocket and on Ajax: the handshakes, a batched
+ * push with its cache reference and the other wire forms (docs/protocol.md, Frames and Packers) in
  * Transit JSON, text for text.
  */
 class TransitWireTest extends PackerServerTestBase {

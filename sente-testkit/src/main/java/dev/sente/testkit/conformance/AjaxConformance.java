@@ -17,9 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: the Ajax transport (Sente reference, section 8, cases 16 to 20 and the Ajax half of
- * 30): handshake, held long-polls, their timeout, pushes on the held or the next poll, POSTed
- * events with and without a reply.
+ * Conformance: the Ajax transport: handshake, held long-polls, their timeout, pushes on the held or
+ * the next poll, POSTed events with and without a reply, and the v2 POST forms.
  */
 public abstract class AjaxConformance extends ConformanceTestBase {
 

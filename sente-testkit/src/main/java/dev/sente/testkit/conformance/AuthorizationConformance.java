@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: authorization, the custom reject hook and the order of the checks (Sente reference,
- * section 8, case 7, and section 6): reject hook, CSRF, origin, authorization, on every GET and
- * POST; WebSocket messages are not checked again.
+ * Conformance: authorization, the custom reject hook and the order of the checks: reject hook,
+ * CSRF, origin, authorization (401 {@code Unauthorized request}), on every GET and POST; WebSocket
+ * messages are not checked again.
  */
 public abstract class AuthorizationConformance extends ConformanceTestBase {
 

@@ -10,10 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: bad input from one client (QUALITY.md section 3; Sente reference, section 8, case
- * 10). An unparseable frame is dropped and the connection stays usable; a parseable payload that is
- * not an event arrives as {@code chsk/bad-event}; input over the size limit is refused (close 1009,
- * HTTP 413) and nothing else is disturbed.
+ * Conformance: bad input from one client. An unparseable frame is dropped and the connection stays
+ * usable; a parseable payload that is not an event arrives as {@code chsk/bad-event}; input over
+ * the size limit is refused (close 1009, HTTP 413) and nothing else is disturbed.
  */
 public abstract class BadInputConformance extends ConformanceTestBase {
 

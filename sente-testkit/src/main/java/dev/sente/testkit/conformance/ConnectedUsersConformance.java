@@ -15,9 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: connected users and the reconnect grace (Sente reference, section 8, cases 1, 17, 22
- * and 23, and section 3.4). A reconnect within the grace period is invisible; a user stays
- * connected while any of its connections lives; uidport events are per user.
+ * Conformance: connected users and the reconnect grace. A reconnect within the grace period is
+ * invisible; a user stays connected while any of its connections lives; uidport events are per
+ * user.
  *
  * <p>"Nothing happened" is shown with a marker: another user, {@code zed}, disconnects after the
  * window in question; once zed's {@code chsk/uidport-close} arrived, an event that the window would

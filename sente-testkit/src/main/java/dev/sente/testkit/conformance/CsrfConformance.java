@@ -10,9 +10,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: the missing client id and the CSRF check (Sente reference, section 8, cases 4 and 5;
- * PROTOCOL.md section 1: a missing client id is answered 400 naming it). The client's token is read
- * from the {@code csrf-token} parameter, then {@code X-CSRF-Token}, then {@code X-XSRF-Token}.
+ * Conformance: the missing client id and the CSRF check. A request without a client id is answered
+ * 400 naming {@code client-id}; a bad or missing token 403 {@code Bad CSRF token}. The client's
+ * token is read from the {@code csrf-token} parameter, then {@code X-CSRF-Token}, then {@code
+ * X-XSRF-Token}.
  */
 public abstract class CsrfConformance extends ConformanceTestBase {
 

@@ -15,10 +15,10 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: application handlers that fail (QUALITY.md section 3; EventHandler's contract). A
- * handler that throws reaches the error hook, and a client that wanted a reply gets {@code
- * chsk/error}; a handler that blocks holds only its own connection's later events, never pushes,
- * pings or other connections, and an Ajax client waiting for its reply gets {@code chsk/timeout}.
+ * Conformance: application handlers that fail (EventHandler's contract). A handler that throws
+ * reaches the error hook, and a client that wanted a reply gets {@code chsk/error}; a handler that
+ * blocks holds only its own connection's later events, never pushes, pings or other connections,
+ * and an Ajax client waiting for its reply gets {@code chsk/timeout}.
  */
 public abstract class HandlerFailureConformance extends ConformanceTestBase {
 

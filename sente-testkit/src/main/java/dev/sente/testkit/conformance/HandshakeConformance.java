@@ -13,8 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: the handshake on both transports (Sente reference, section 8, cases 1, 2, 3 and 16),
- * and who the server says the client is.
+ * Conformance: the handshake on both transports ({@code [["chsk/handshake",[uid,null,data]],null]}
+ * as the first WebSocket frame and as the answer to an Ajax handshake GET), and who the server says
+ * the client is.
  */
 public abstract class HandshakeConformance extends ConformanceTestBase {
 

@@ -9,11 +9,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: the server's keep-alive (Sente reference, section 8, case 12, and section 3.5): an
- * idle WebSocket is pinged with {@code ["chsk/ws-ping",null]}; a client that stays silent is closed
- * after the ping timeout and leaves the connected users after the grace period; a client that
- * answers {@code [["chsk/ws-pong"],null]} stays open. Also QUALITY.md section 3: a client that
- * vanishes without closing is found by the keep-alive.
+ * Conformance: the server's keep-alive: an idle WebSocket is pinged with {@code
+ * ["chsk/ws-ping",null]}; a client that stays silent is closed after the ping timeout and leaves
+ * the connected users after the grace period; a client that answers {@code [["chsk/ws-pong"],null]}
+ * stays open. So a client that vanishes without closing is found by the keep-alive.
  */
 public abstract class KeepAliveConformance extends ConformanceTestBase {
 

@@ -7,11 +7,11 @@ import dev.sente.testkit.raw.RawWebSocket;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: the origin check (Sente reference, section 8, case 6, and section 6; PROTOCOL.md
- * section 5: same-origin by default). The {@code Origin} header must be an allowed origin; without
- * one, the {@code Referer}'s origin must be; a request with neither is refused unless any origin is
- * allowed. (Spellings of an origin that differ in case, a trailing dot or a default port, and
- * forged {@code Host} headers, are in {@code dev.sente.testkit.abuse.OriginAbuse}.)
+ * Conformance: the origin check, same-origin by default, refused with 403 {@code Unauthorized
+ * origin}. The {@code Origin} header must be an allowed origin; without one, the {@code Referer}'s
+ * origin must be; a request with neither is refused unless any origin is allowed. (Spellings of an
+ * origin that differ in case, a trailing dot or a default port, and forged {@code Host} headers,
+ * are in {@code dev.sente.testkit.abuse.OriginAbuse}.)
  */
 public abstract class OriginConformance extends ConformanceTestBase {
 

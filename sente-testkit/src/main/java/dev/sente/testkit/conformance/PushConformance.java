@@ -13,9 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: server pushes (Sente reference, section 8, cases 13, 14, 15 and 24): batching
- * windows, flush, fan-out to every connection of a user on both transports, the anonymous user,
- * unknown users, broadcast, and closing a user's connections.
+ * Conformance: server pushes: batching windows, flush, fan-out to every connection of a user on
+ * both transports, the anonymous user, unknown users, broadcast, and closing a user's connections.
  */
 public abstract class PushConformance extends ConformanceTestBase {
 

@@ -11,10 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: clients that stop taking part (QUALITY.md section 3). A WebSocket whose client stops
- * reading fills its bounded outbound queue and is closed (the documented policy), while other
- * clients are unaffected; long-polls abandoned by their clients are reaped, and their users leave
- * the connected set after the grace period.
+ * Conformance: clients that stop taking part. A WebSocket whose client stops reading fills its
+ * bounded outbound queue and is closed (the documented policy), while other clients are unaffected;
+ * long-polls abandoned by their clients are reaped, and their users leave the connected set after
+ * the grace period.
  */
 public abstract class SlowClientConformance extends ConformanceTestBase {
 

@@ -13,9 +13,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance: events a WebSocket client sends (Sente reference, section 8, cases 8, 9, 10, 11 and
- * the server half of 30): delivery to handlers, callback replies, invalid events, client pings, v2
- * frames.
+ * Conformance: events a WebSocket client sends: delivery to handlers, callback replies {@code
+ * [value,cb]}, invalid events as {@code chsk/bad-event}, client pings answered {@code ["pong",cb]},
+ * v2 frames without the callback element.
  */
 public abstract class WebSocketEventConformance extends ConformanceTestBase {
 
