@@ -44,6 +44,7 @@ import java.util.function.Supplier;
  * @param maxMessageBytes the largest message or response body the client reads
  * @param maxQueuedFrames the most frames waiting to be written, or Ajax POSTs in flight
  * @param errorHandler hears exceptions thrown by handlers and listeners
+ * @param resume true to ask the server for the resume extension ({@code ext=resume})
  */
 public record ClientConfig(
     URI endpoint,
@@ -66,4 +67,5 @@ public record ClientConfig(
     Optional<HttpClient> httpClient,
     int maxMessageBytes,
     int maxQueuedFrames,
-    Consumer<Throwable> errorHandler) {}
+    Consumer<Throwable> errorHandler,
+    boolean resume) {}

@@ -61,18 +61,32 @@ public sealed interface ClientState
    * @param handshakeData the server's handshake data as the packer read it, if any
    * @param firstOpen true only for the first handshake in this client's life (Sente's {@code
    *     :first-open?})
+   * @param recovery what this open (or, later, a gap inside the session) recovered of the pushes
+   *     made while the client was away, when the server grants the resume extension; empty on the
+   *     first open, and always empty with a server that does not grant it (see {@link Recovery})
    */
   record Open(
       Optional<String> userId,
       Transport transport,
       Optional<Object> handshakeData,
-      boolean firstOpen)
+      boolean firstOpen,
+      Optional<Recovery> recovery)
       implements ClientState {
     /** Checks that no component is null. */
     public Open {
       Objects.requireNonNull(userId, "userId");
       Objects.requireNonNull(transport, "transport");
       Objects.requireNonNull(handshakeData, "handshakeData");
+      Objects.requireNonNull(recovery, "recovery");
+    }
+
+    /** An open state without a recovery report (a server that does not grant resume). */
+    public Open(
+        Optional<String> userId,
+        Transport transport,
+        Optional<Object> handshakeData,
+        boolean firstOpen) {
+      this(userId, transport, handshakeData, firstOpen, Optional.empty());
     }
   }
 

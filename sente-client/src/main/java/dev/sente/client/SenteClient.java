@@ -31,9 +31,8 @@ import java.util.function.Consumer;
  *   <li><b>Closed(INITIAL)</b>: a new client does nothing until {@link #connect()}.
  *   <li><b>Connecting</b>: a WebSocket upgrade, or an Ajax handshake GET, is on its way. The
  *       connection counts as open only when the server's handshake arrives (a WebSocket's own
- *       "open" is ignored, as in Sente). {@link #send} returns false and puts nothing on the wire.
- *       A {@link #request} made before the first handshake waits for it (see there); one made while
- *       reconnecting fails with {@link ConnectionClosedException}.
+ *       "open" is ignored, as in Sente). A {@link #send} or {@link #request} made now is kept and
+ *       goes out right after the handshake (see <a href="#kept">Kept while connecting</a>).
  *   <li><b>Open</b>: the handshake arrived, with the user id the server resolved. The future of
  *       {@link #connect()} completes at the first one. On a WebSocket the client answers the
  *       server's pings, and pings the server after {@code keepAlive/2} to {@code keepAlive} of
@@ -57,6 +56,38 @@ import java.util.function.Consumer;
  * drops the connection and connects again at once (after a login, so the server sees the new
  * session); {@link #close()} ends the client for good.
  *
+ * <h2 id="kept">Kept while connecting</h2>
+ *
+ * <p>Sends and requests made while the client is connecting or reconnecting (after {@link
+ * #connect()}, until the handshake; also while a reconnect is scheduled) are kept, at most {@link
+ * #MAX_WAITING_REQUESTS} (100) of both together, each until its own timeout (requests) or until
+ * sent (sends); they are sent in call order right after the handshake, before anything the state
+ * listeners or the {@code chsk/handshake} handler send. A request's timeout counts from the call,
+ * so it bounds the wait and the reply together; a request not sent in time fails with {@link
+ * ReplyTimeoutException}. One more beyond the bound is refused at once ({@link #send} returns
+ * false, {@link #request} fails with {@link ConnectionClosedException}). {@link #pending()} counts
+ * them and {@link #dropPending()} drops them. {@link #disconnect()}, {@link #close()} and the stop
+ * rule giving up fail the kept requests with {@link ConnectionClosedException} and drop the kept
+ * sends. Before {@link #connect()}, after {@link #disconnect()} and after {@link #close()} nothing
+ * is kept: {@link #send} returns false and {@link #request} fails at once. The browser client
+ * behaves the same.
+ *
+ * <h2>Resume</h2>
+ *
+ * <p>By default the client asks the server for the resume extension (docs/protocol.md, "Extensions
+ * / Resume"; {@link SenteClientBuilder#resume(boolean)}). A server that grants it numbers its
+ * pushes; the client keeps its cursor across reconnects and transport changes, drops the events it
+ * has seen already, and reports each open after the first as {@link Recovery.Recovered} or {@link
+ * Recovery.Gap} in {@link ClientState.Open#recovery()} and as the local event {@code chsk/recovery}
+ * (data {@code {"recovered":true}} or {@code {"recovered":false,"gap":n}}, {@code n} null when the
+ * server does not know), delivered right after {@code chsk/handshake}. It reports {@code Recovered}
+ * only when the server said {@code recovered: true} for the client's own cursor; a granted reopen
+ * without that verdict is a gap of unknown size. A gap the server announces inside a session (a
+ * push whose meta carries {@code gap}) is reported the same way: a new {@code Open} state carrying
+ * the gap, and {@code chsk/recovery}, before the frame's events. The first open reports nothing. A
+ * server that does not grant it changes nothing: no report, no event, every pushed event delivered
+ * as is.
+ *
  * <h2>Threads</h2>
  *
  * <p>All methods are thread-safe and never block. Handlers and state listeners never run on the
@@ -68,8 +99,8 @@ import java.util.function.Consumer;
 public interface SenteClient extends AutoCloseable {
 
   /**
-   * How many requests made before the first handshake may wait for it at one time (see {@link
-   * #request}); one more fails at once with {@link ConnectionClosedException}.
+   * How many sends and requests, together, may be kept while the client connects or reconnects (see
+   * <a href="#kept">Kept while connecting</a>): 100. One more is refused at once.
    */
   int MAX_WAITING_REQUESTS = 100;
 
@@ -101,8 +132,9 @@ public interface SenteClient extends AutoCloseable {
   /**
    * Registers the handler of one event id, replacing an earlier one; returns this client. Handlers
    * get the server's pushes, and Sente's notifications {@code chsk/handshake} (data {@code [userId
-   * nil handshakeData firstOpen]}), {@code chsk/ws-ping} (the server pinged) and {@code
-   * chsk/bad-event} (a pushed value that is not an event).
+   * nil handshakeData firstOpen]}), {@code chsk/ws-ping} (the server pinged), {@code
+   * chsk/bad-event} (a pushed value that is not an event) and {@code chsk/recovery} (what a reopen
+   * recovered, only from a server that grants resume; see {@link Recovery}).
    */
   SenteClient on(String eventId, Consumer<IncomingEvent> handler);
 
@@ -117,11 +149,14 @@ public interface SenteClient extends AutoCloseable {
   CompletionStage<ClientState.Open> connect();
 
   /**
-   * Sends an event with no reply wanted. Returns false, with nothing put on the wire, when the
-   * connection is not open or too many frames are waiting (as Sente's client does); true when the
-   * frame was handed to the transport. Data may be null for an event without data. Throws {@link
-   * dev.sente.core.SenteException} for an invalid or reserved ({@code chsk/*}) event id and {@link
-   * dev.sente.core.PackException} for data the packer cannot write.
+   * Sends an event with no reply wanted. Returns true when the frame was handed to the transport,
+   * or, while the client connects or reconnects, kept to go out right after the handshake (see <a
+   * href="#kept">Kept while connecting</a>). Returns false, with nothing put on the wire, before
+   * {@link #connect()}, after {@link #disconnect()} or {@link #close()}, when {@link
+   * #MAX_WAITING_REQUESTS} are kept already, or when too many frames wait to be written. Data may
+   * be null for an event without data. Throws {@link dev.sente.core.SenteException} for an invalid
+   * or reserved ({@code chsk/*}) event id and {@link dev.sente.core.PackException} for data the
+   * packer cannot write.
    */
   boolean send(String eventId, Object data);
 
@@ -131,15 +166,15 @@ public interface SenteClient extends AutoCloseable {
    * ConnectionClosedException} when the connection drops first, and {@link ReplyErrorException}
    * when the server answers with an error. Throws like {@link #send}.
    *
-   * <p>Made while the client connects for the first time (after {@link #connect()}, before the
-   * first handshake), the request waits for that handshake and goes out then, in the order of the
-   * calls. The timeout counts from the call, so it bounds the wait and the reply together: not open
-   * in time fails with {@link ReplyTimeoutException} and nothing is sent. {@link #disconnect()},
-   * {@link #close()} or the stop rule giving up fail the waiting requests with {@link
-   * ConnectionClosedException}. A request made before {@link #connect()}, after {@link
-   * #disconnect()}, while the client reconnects after having been open, or when {@link
-   * #MAX_WAITING_REQUESTS} are waiting already fails at once with {@link
-   * ConnectionClosedException}, and nothing is sent. The browser client behaves the same.
+   * <p>Made while the client connects or reconnects, the request is kept until the handshake and
+   * goes out then, in call order with the kept sends (see <a href="#kept">Kept while
+   * connecting</a>). The timeout counts from the call, so it bounds the wait and the reply
+   * together: not open in time fails with {@link ReplyTimeoutException} and nothing is sent. {@link
+   * #disconnect()}, {@link #close()}, {@link #dropPending()} or the stop rule giving up fail a kept
+   * request with {@link ConnectionClosedException}. A request made before {@link #connect()}, after
+   * {@link #disconnect()}, or when {@link #MAX_WAITING_REQUESTS} are kept already fails at once
+   * with {@link ConnectionClosedException}, and nothing is sent. The browser client behaves the
+   * same.
    */
   CompletionStage<Reply> request(String eventId, Object data, Duration timeout);
 
@@ -149,6 +184,19 @@ public interface SenteClient extends AutoCloseable {
     Objects.requireNonNull(type, "type");
     return request(eventId, data, timeout).thenApply(reply -> reply.as(type));
   }
+
+  /**
+   * How many sends and requests are kept now, waiting for the handshake to go out (see <a
+   * href="#kept">Kept while connecting</a>); at most {@link #MAX_WAITING_REQUESTS}.
+   */
+  int pending();
+
+  /**
+   * Drops every send and request kept for the handshake (see <a href="#kept">Kept while
+   * connecting</a>): nothing of them is sent, the kept requests fail with {@link
+   * ConnectionClosedException}. Returns how many were dropped.
+   */
+  int dropPending();
 
   /**
    * Closes the connection with {@link CloseReason#REQUESTED_DISCONNECT} and stops retrying until

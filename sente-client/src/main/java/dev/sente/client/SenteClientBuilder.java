@@ -65,6 +65,9 @@ public final class SenteClientBuilder {
    */
   public static final int DEFAULT_MAX_QUEUED_FRAMES = 1024;
 
+  /** Default: the client asks the server for the resume extension. */
+  public static final boolean DEFAULT_RESUME = true;
+
   private final URI endpoint;
   private Transport transport = Transport.AUTO;
   private Packer packer;
@@ -85,6 +88,7 @@ public final class SenteClientBuilder {
   private HttpClient httpClient;
   private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
   private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
+  private boolean resume = DEFAULT_RESUME;
   private Consumer<Throwable> errorHandler =
       error -> LoggerFactory.getLogger(SenteClient.class).error("Client callback failed", error);
 
@@ -288,6 +292,21 @@ public final class SenteClientBuilder {
     return this;
   }
 
+  /**
+   * Whether to ask the server for the resume extension (docs/protocol.md, "Extensions / Resume");
+   * default true. The client then adds {@code ext=resume} to the WebSocket URL and to every Ajax
+   * request. Only a server that grants it in its handshake changes anything: the client then keeps
+   * its cursor in the server's numbered stream of pushes, sends it on every reconnect and poll,
+   * drops the events it has already seen, and reports what a reconnect recovered ({@link
+   * ClientState.Open#recovery()}, the local event {@code chsk/recovery}). A server that does not
+   * grant it (every Clojure Sente server) gets exactly Sente's protocol. False sends no {@code ext}
+   * parameter at all.
+   */
+  public SenteClientBuilder resume(boolean resume) {
+    this.resume = resume;
+    return this;
+  }
+
   /** The configuration these options make. */
   public ClientConfig config() {
     return new ClientConfig(
@@ -311,7 +330,8 @@ public final class SenteClientBuilder {
         Optional.ofNullable(httpClient),
         maxMessageBytes,
         maxQueuedFrames,
-        errorHandler);
+        errorHandler,
+        resume);
   }
 
   /** Builds the client; it does not connect until {@link SenteClient#connect()}. */

@@ -97,7 +97,7 @@ final class AjaxSession implements Session {
     Wire.Request request =
         new Wire.Request(
             "GET",
-            Urls.ajaxGet(ctx.config(), handshake, System.currentTimeMillis()),
+            Urls.ajaxGet(ctx.config(), handshake, System.currentTimeMillis(), ctx.resume().query()),
             Urls.headers(ctx.config(), true, csrf),
             new byte[0],
             handshake ? ctx.config().connectTimeout() : SenteClientBuilder.AJAX_POLL_TIMEOUT);
@@ -146,9 +146,9 @@ final class AjaxSession implements Session {
     }
     if (handshake.isPresent()) {
       handshaken = true;
-      ctx.listener().onHandshake(this, handshake.get());
+      ctx.listener().onHandshake(this, handshake.get(), frame.meta());
     } else if (!protocol.isKeyword(frame.payload(), Protocol.TIMEOUT)) {
-      ctx.listener().onEvents(this, Incoming.events(protocol, frame.payload()));
+      ctx.listener().onEvents(this, Incoming.events(protocol, frame.payload()), frame.meta());
     }
     requestPoll();
   }
@@ -178,7 +178,12 @@ final class AjaxSession implements Session {
             ? SenteClientBuilder.AJAX_POLL_TIMEOUT
             : request.timeout.plus(POST_TIMEOUT_MARGIN);
     Wire.Request post =
-        new Wire.Request("POST", Urls.ajaxPost(ctx.config(), binary, udt), headers, body, timeout);
+        new Wire.Request(
+            "POST",
+            Urls.ajaxPost(ctx.config(), binary, udt, ctx.resume().ask()),
+            headers,
+            body,
+            timeout);
     CompletableFuture<Wire.Response> sent = exchange(post);
     postsInFlight++;
     if (request != null) {

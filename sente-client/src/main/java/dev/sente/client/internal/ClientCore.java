@@ -109,6 +109,16 @@ public final class ClientCore implements SenteClient {
   }
 
   @Override
+  public int pending() {
+    return connection.pending();
+  }
+
+  @Override
+  public int dropPending() {
+    return connection.dropPending();
+  }
+
+  @Override
   public void disconnect() {
     connection.disconnect();
   }

@@ -4,6 +4,7 @@ import dev.sente.client.ClientConfig;
 import dev.sente.client.ClientState;
 import dev.sente.client.CloseReason;
 import dev.sente.client.ConnectionClosedException;
+import dev.sente.client.Recovery;
 import dev.sente.client.Reply;
 import dev.sente.client.ReplyTimeoutException;
 import dev.sente.client.SenteClient;
@@ -19,20 +20,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's state machine over {@link Session}s: connect, handshake, close, retry with backoff,
- * the {@code AUTO} downgrade to Ajax and the background upgrade back to WebSocket, and the requests
- * made before the first handshake, which wait for it. Every field is guarded by one lock; user code
- * runs on the callback executor, never under the lock.
+ * the {@code AUTO} downgrade to Ajax and the background upgrade back to WebSocket, the sends and
+ * requests made while connecting or reconnecting, which are kept for the handshake, and the resume
+ * cursor with the recovery it reports ({@link Resume}). Every field is guarded by one lock; user
+ * code runs on the callback executor, never under the lock.
  */
 final class Connection implements Session.Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
   private final ClientConfig config;
   private final Object lock;
   private final Callbacks callbacks;
   private final Requests requests;
   private final RetryPolicy retries;
+  private final Resume resume;
   private SessionContext ctx;
 
   private ClientState state = ClientState.Closed.of(CloseReason.INITIAL, false);
@@ -50,27 +57,34 @@ final class Connection implements Session.Listener {
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
   /**
-   * A request made before the first handshake, not sent yet; its deadline is on the scheduler's
-   * clock.
+   * A send or request made while connecting or reconnecting, not sent yet. A request has a future
+   * and a deadline on the scheduler's clock; a send has neither.
    */
   private static final class Waiting {
     final Event event;
     final long deadline;
-    final CompletableFuture<Reply> future = new CompletableFuture<>();
+    final CompletableFuture<Reply> future;
     Cancellable timer = SessionContext.NONE;
 
-    Waiting(Event event, long deadline) {
+    Waiting(Event event, long deadline, CompletableFuture<Reply> future) {
       this.event = event;
       this.deadline = deadline;
+      this.future = future;
+    }
+
+    boolean isRequest() {
+      return future != null;
     }
   }
 
-  private Connection(ClientConfig config, Object lock, Callbacks callbacks, Requests requests) {
+  private Connection(
+      ClientConfig config, Object lock, Callbacks callbacks, Requests requests, Resume resume) {
     this.config = config;
     this.lock = lock;
     this.callbacks = callbacks;
     this.requests = requests;
     this.retries = new RetryPolicy(config);
+    this.resume = resume;
   }
 
   /** A connection whose sessions share the given context, made around it. */
@@ -82,9 +96,10 @@ final class Connection implements Session.Listener {
       Object lock,
       Callbacks callbacks,
       Requests requests) {
-    Connection connection = new Connection(config, lock, callbacks, requests);
+    Resume resume = new Resume(config.resume(), protocol);
+    Connection connection = new Connection(config, lock, callbacks, requests, resume);
     connection.ctx =
-        new SessionContext(config, protocol, wire, scheduler, lock, connection, requests);
+        new SessionContext(config, protocol, wire, scheduler, lock, connection, requests, resume);
     return connection;
   }
 
@@ -118,7 +133,14 @@ final class Connection implements Session.Listener {
 
   boolean send(Event event) {
     synchronized (lock) {
-      return isOpen() && session.send(event);
+      if (isOpen()) {
+        return session.send(event);
+      }
+      if (closed || !wanted || waiting.size() >= SenteClient.MAX_WAITING_REQUESTS) {
+        return false;
+      }
+      waiting.add(new Waiting(event, Long.MAX_VALUE, null));
+      return true;
     }
   }
 
@@ -127,7 +149,7 @@ final class Connection implements Session.Listener {
       if (isOpen()) {
         return session.request(event, timeout).publicFuture();
       }
-      if (closed || !wanted || everOpened) {
+      if (closed || !wanted) {
         return CompletableFuture.failedFuture(
             new ConnectionClosedException("Not connected (" + state + "); nothing was sent"));
       }
@@ -136,10 +158,11 @@ final class Connection implements Session.Listener {
             new ConnectionClosedException(
                 "Not open, and "
                     + SenteClient.MAX_WAITING_REQUESTS
-                    + " requests are already waiting; nothing was sent"));
+                    + " sends and requests are already waiting; nothing was sent"));
       }
       long millis = timeout.toMillis();
-      Waiting w = new Waiting(event, ctx.scheduler().nowMillis() + millis);
+      Waiting w =
+          new Waiting(event, ctx.scheduler().nowMillis() + millis, new CompletableFuture<>());
       waiting.add(w);
       w.timer =
           ctx.schedule(
@@ -153,6 +176,20 @@ final class Connection implements Session.Listener {
                 }
               });
       return w.future.copy();
+    }
+  }
+
+  int pending() {
+    synchronized (lock) {
+      return waiting.size();
+    }
+  }
+
+  int dropPending() {
+    synchronized (lock) {
+      int count = waiting.size();
+      failWaiting("dropPending() dropped it");
+      return count;
     }
   }
 
@@ -205,7 +242,7 @@ final class Connection implements Session.Listener {
   // ---- what sessions report (with the lock held)
 
   @Override
-  public void onHandshake(Session from, Protocol.Handshake handshake) {
+  public void onHandshake(Session from, Protocol.Handshake handshake, Object meta) {
     if (closed) {
       return;
     }
@@ -221,10 +258,15 @@ final class Connection implements Session.Listener {
     if (from.type() == Transport.WEBSOCKET) {
       webSocketOpened = true;
     }
+    Optional<Recovery> recovery = resume.handshake(meta, first);
     sendWaiting(from);
     ClientState.Open open =
         new ClientState.Open(
-            handshake.userId(), from.type(), Optional.ofNullable(handshake.data()), first);
+            handshake.userId(),
+            from.type(),
+            Optional.ofNullable(handshake.data()),
+            first,
+            recovery);
     if (!(state instanceof ClientState.Open now && sameConnection(now, open))) {
       setState(open);
     }
@@ -233,16 +275,32 @@ final class Connection implements Session.Listener {
       connecting = null;
     }
     callbacks.events(List.of(Incoming.handshakeEvent(handshake, first)));
+    recovery.ifPresent(r -> callbacks.events(List.of(Resume.event(r))));
     if (config.transport() == Transport.AUTO && from.type() == Transport.AJAX) {
       scheduleProbe();
     }
   }
 
   @Override
-  public void onEvents(Session from, List<Event> events) {
-    if (!closed && from == session) {
-      callbacks.events(events);
+  public void onEvents(Session from, List<Event> events, Object meta) {
+    if (closed || from != session) {
+      return;
     }
+    Resume.Push push = resume.push(events, meta);
+    if (push.gap().isPresent()) {
+      Recovery gap = push.gap().get();
+      if (state instanceof ClientState.Open open) {
+        setState(
+            new ClientState.Open(
+                open.userId(),
+                open.transport(),
+                open.handshakeData(),
+                open.firstOpen(),
+                Optional.of(gap)));
+      }
+      callbacks.events(List.of(Resume.event(gap)));
+    }
+    callbacks.events(push.events());
   }
 
   @Override
@@ -375,13 +433,22 @@ final class Connection implements Session.Listener {
     }
   }
 
-  /** The session just opened: the waiting requests go out on it, in order, with their time left. */
+  /**
+   * The session just opened: the kept sends and requests go out on it, in call order, the requests
+   * with their time left.
+   */
   private void sendWaiting(Session open) {
     List<Waiting> due = new ArrayList<>(waiting);
     waiting.clear();
     long now = ctx.scheduler().nowMillis();
     for (Waiting w : due) {
       w.timer.cancel();
+      if (!w.isRequest()) {
+        if (!open.send(w.event)) {
+          LOG.warn("A kept send of {} could not be sent: too many frames waiting", w.event.id());
+        }
+        continue;
+      }
       Duration left = Duration.ofMillis(Math.max(0, w.deadline - now));
       open.request(w.event, left)
           .future
@@ -401,6 +468,9 @@ final class Connection implements Session.Listener {
     waiting.clear();
     for (Waiting w : failed) {
       w.timer.cancel();
+      if (!w.isRequest()) {
+        continue;
+      }
       callbacks.fail(
           w.future, new ConnectionClosedException(why + "; " + w.event.id() + " was not sent"));
     }
@@ -421,6 +491,7 @@ final class Connection implements Session.Listener {
   private static boolean sameConnection(ClientState.Open a, ClientState.Open b) {
     return a.userId().equals(b.userId())
         && a.transport() == b.transport()
-        && a.handshakeData().equals(b.handshakeData());
+        && a.handshakeData().equals(b.handshakeData())
+        && b.recovery().isEmpty();
   }
 }

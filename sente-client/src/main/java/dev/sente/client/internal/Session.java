@@ -38,11 +38,17 @@ interface Session {
 
   /** What a session reports to the core. */
   interface Listener {
-    /** The server's handshake arrived (possibly again, on Ajax). */
-    void onHandshake(Session session, Protocol.Handshake handshake);
+    /**
+     * The server's handshake arrived (possibly again, on Ajax), with its frame's meta (null without
+     * one).
+     */
+    void onHandshake(Session session, Protocol.Handshake handshake, Object meta);
 
-    /** Events for the application arrived. */
-    void onEvents(Session session, List<Event> events);
+    /**
+     * Events for the application arrived, with the meta of their frame (null without one, or for
+     * the local {@code chsk/ws-ping}).
+     */
+    void onEvents(Session session, List<Event> events, Object meta);
 
     /** The session closed by itself (the server, the network, a timeout). Called once. */
     void onClosed(Session session, CloseInfo info);

@@ -24,7 +24,8 @@ record SessionContext(
     Scheduler scheduler,
     Object lock,
     Session.Listener listener,
-    Requests requests) {
+    Requests requests,
+    Resume resume) {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionContext.class);
 

@@ -23,11 +23,22 @@ public final class Urls {
    * parameters, and no token drops the parameter.
    */
   public static URI webSocket(ClientConfig config, Optional<String> csrfToken) {
+    return webSocket(config, csrfToken, Map.of());
+  }
+
+  /**
+   * The WebSocket URL with extension parameters after Sente's ({@code ext=resume&epoch=..&seq=..},
+   * docs/protocol.md, "Extensions"); they win over user parameters of the same name.
+   */
+  public static URI webSocket(
+      ClientConfig config, Optional<String> csrfToken, Map<String, String> extension) {
     Map<String, String> query = new LinkedHashMap<>(config.params());
     query.remove("client-id");
     query.remove("csrf-token");
+    extension.keySet().forEach(query::remove);
     query.put("client-id", config.clientId());
     csrfToken.ifPresent(token -> query.put("csrf-token", token));
+    query.putAll(extension);
     URI http = config.endpoint();
     String scheme = http.getScheme().equals("https") ? "wss" : "ws";
     return URI.create(
@@ -36,15 +47,23 @@ public final class Urls {
 
   /** {@code GET <endpoint>?<params>&udt=..&client-id=..[&handshake%3F=1]}. */
   public static URI ajaxGet(ClientConfig config, boolean handshake, long udt) {
+    return ajaxGet(config, handshake, udt, Map.of());
+  }
+
+  /** The Ajax GET with extension parameters after Sente's, winning over user parameters. */
+  public static URI ajaxGet(
+      ClientConfig config, boolean handshake, long udt, Map<String, String> extension) {
     Map<String, String> query = new LinkedHashMap<>(config.params());
     query.remove("udt");
     query.remove("client-id");
     query.remove(HANDSHAKE_KEY);
+    extension.keySet().forEach(query::remove);
     query.put("udt", Long.toString(udt));
     query.put("client-id", config.clientId());
     if (handshake) {
       query.put(HANDSHAKE_KEY, "1");
     }
+    query.putAll(extension);
     return URI.create(base(config.endpoint()) + query(config.endpoint(), query));
   }
 
@@ -53,13 +72,25 @@ public final class Urls {
    * for binary ones, whose body is the raw frame.
    */
   public static URI ajaxPost(ClientConfig config, boolean binary, long udt) {
+    return ajaxPost(config, binary, udt, Map.of());
+  }
+
+  /**
+   * The POST URI with extension parameters in its query ({@code ?ext=resume} for a text packer;
+   * after Sente's for a binary one).
+   */
+  public static URI ajaxPost(
+      ClientConfig config, boolean binary, long udt, Map<String, String> extension) {
     if (!binary) {
-      return config.endpoint();
+      return extension.isEmpty()
+          ? config.endpoint()
+          : URI.create(base(config.endpoint()) + query(config.endpoint(), extension));
     }
     Map<String, String> query = new LinkedHashMap<>();
     query.put("udt", Long.toString(udt));
     query.put("client-id", config.clientId());
     query.put("binary?", "true");
+    query.putAll(extension);
     return URI.create(base(config.endpoint()) + query(config.endpoint(), query));
   }
 

@@ -57,7 +57,7 @@ final class WebSocketSession implements Session, Wire.SocketListener {
   @Override
   public void start() {
     Optional<String> csrf = ctx.csrfToken();
-    URI uri = Urls.webSocket(ctx.config(), csrf);
+    URI uri = Urls.webSocket(ctx.config(), csrf, ctx.resume().query());
     Duration timeout = ctx.config().connectTimeout();
     handshakeTimer =
         ctx.schedule(
@@ -183,14 +183,14 @@ final class WebSocketSession implements Session, Wire.SocketListener {
         handshakeTimer.cancel();
         keepAlive.start();
       }
-      ctx.listener().onHandshake(this, handshake.get());
+      ctx.listener().onHandshake(this, handshake.get(), frame.meta());
     } else if (protocol.isKeyword(frame.payload(), Protocol.WS_PING)) {
       enqueue(protocol.clientEvent(Event.of(Protocol.WS_PONG), null));
-      ctx.listener().onEvents(this, List.of(Event.of(Protocol.WS_PING)));
+      ctx.listener().onEvents(this, List.of(Event.of(Protocol.WS_PING)), null);
     } else if (frame.hasCallback()) {
       reply(String.valueOf(frame.callback()), frame.payload());
     } else {
-      ctx.listener().onEvents(this, Incoming.events(protocol, frame.payload()));
+      ctx.listener().onEvents(this, Incoming.events(protocol, frame.payload()), frame.meta());
     }
   }
 

@@ -37,7 +37,7 @@ class AjaxClientTest {
     FakeWire.FakeExchange handshake = f.wire.nextExchange();
 
     assertThat(handshake.method()).isEqualTo("GET");
-    assertThat(handshake.query()).matches("room=1&udt=\\d+&client-id=c1&handshake%3F=1");
+    assertThat(handshake.query()).matches("room=1&udt=\\d+&client-id=c1&handshake%3F=1&ext=resume");
     assertThat(handshake.request.headers())
         .containsEntry("X-CSRF-Token", "tok")
         .containsEntry("X-Requested-With", "XMLHTTPRequest")
@@ -50,7 +50,7 @@ class AjaxClientTest {
         .isCompletedWithValue(
             new ClientState.Open(Optional.of("alice"), Transport.AJAX, Optional.empty(), true));
     FakeWire.FakeExchange poll = f.wire.nextExchange();
-    assertThat(poll.query()).matches("room=1&udt=\\d+&client-id=c1");
+    assertThat(poll.query()).matches("room=1&udt=\\d+&client-id=c1&ext=resume");
   }
 
   @Test
@@ -96,7 +96,7 @@ class AjaxClientTest {
 
     FakeWire.FakeExchange post = f.wire.nextExchange();
     assertThat(post.method()).isEqualTo("POST");
-    assertThat(post.request.uri().toString()).isEqualTo(Fixture.ENDPOINT);
+    assertThat(post.request.uri().toString()).isEqualTo(Fixture.ENDPOINT + "?ext=resume");
     assertThat(post.request.headers())
         .containsEntry("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
         .containsEntry("X-CSRF-Token", "tok");

@@ -63,7 +63,7 @@ class BinaryPackerTest {
       assertThat(f.client.send("a/b", 1)).isTrue();
 
       FakeWire.FakeExchange post = f.wire.nextExchange();
-      assertThat(post.query()).matches("udt=\\d+&client-id=c1&binary%3F=true");
+      assertThat(post.query()).matches("udt=\\d+&client-id=c1&binary%3F=true&ext=resume");
       assertThat(post.request.headers()).containsEntry("Content-Type", "application/octet-stream");
       assertThat(post.body()).isEqualTo("[[\"a/b\",1],null]");
     }

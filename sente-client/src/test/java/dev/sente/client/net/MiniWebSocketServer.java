@@ -42,6 +42,56 @@ final class MiniWebSocketServer implements AutoCloseable {
   volatile int refuseWith;
   volatile boolean answerPings = true;
 
+  /**
+   * The user's numbered stream when the server grants resume (event {@code i} has number {@code
+   * i+1}, epoch {@code E1}); a client that asks gets the grant, and one that names its cursor gets
+   * {@code recovered: true} and the events after it, starting {@link #replayOverlap} events early
+   * (duplicates the client must drop).
+   */
+  private final List<String> stream = new CopyOnWriteArrayList<>();
+
+  volatile boolean grantResume;
+  volatile int replayOverlap;
+
+  /** Appends an event to the numbered stream and pushes it, with its number, to every socket. */
+  synchronized void pushNumbered(String event) {
+    stream.add(event);
+    pushToAll("[[" + event + "],null,{\"seq\":" + stream.size() + "}]");
+  }
+
+  /** Appends an event to the numbered stream without pushing it (a client that is away). */
+  synchronized void appendNumbered(String event) {
+    stream.add(event);
+  }
+
+  /** The handshake frame for an upgrade, and the replay that follows it (may be null). */
+  private synchronized String[] handshakeFor(String target) {
+    String plain = "[[\"chsk/handshake\",[\"alice\",null,null]],null";
+    if (!grantResume || !target.contains("ext=resume")) {
+      return new String[] {plain + "]", null};
+    }
+    Matcher cursor = Pattern.compile("[?&]epoch=([^&]*)&seq=(\\d+)").matcher(target);
+    int last = stream.size();
+    String meta = "{\"ext\":[\"resume\"],\"epoch\":\"E1\",\"seq\":";
+    if (!cursor.find()) {
+      return new String[] {plain + "," + meta + last + "}]", null};
+    }
+    int seq = Integer.parseInt(cursor.group(2));
+    if (!cursor.group(1).equals("E1") || seq > last) {
+      return new String[] {plain + "," + meta + last + ",\"recovered\":false,\"gap\":null}]", null};
+    }
+    int from = Math.max(0, seq - replayOverlap);
+    String replay =
+        from == last
+            ? null
+            : "[["
+                + String.join(",", stream.subList(from, last))
+                + "],null,{\"seq\":"
+                + last
+                + "}]";
+    return new String[] {plain + "," + meta + seq + ",\"recovered\":true}]", replay};
+  }
+
   MiniWebSocketServer() throws IOException {
     server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
     acceptor = new Thread(this::acceptLoop, "mini-ws-acceptor");
@@ -122,9 +172,15 @@ final class MiniWebSocketServer implements AutoCloseable {
                 + "Sec-WebSocket-Accept: "
                 + accept(request.get("sec-websocket-key"))
                 + "\r\n\r\n");
-        connections.add(this);
+        synchronized (MiniWebSocketServer.this) { // no numbered push between handshake and replay
+          String[] handshake = handshakeFor(request.get(":target"));
+          send(handshake[0]);
+          if (handshake[1] != null) {
+            send(handshake[1]);
+          }
+          connections.add(this);
+        }
         open.incrementAndGet();
-        send("[[\"chsk/handshake\",[\"alice\",null,null]],null]");
         readFrames(new DataInputStream(in));
       } catch (IOException e) {
         // the client went away

@@ -41,7 +41,7 @@ class RealNetworkTest {
 
       assertThat(open.userId()).contains("alice");
       Map<String, String> upgrade = server.upgrades.take();
-      assertThat(upgrade.get(":target")).isEqualTo("/chsk?client-id=c1&csrf-token=tok");
+      assertThat(upgrade.get(":target")).isEqualTo("/chsk?client-id=c1&csrf-token=tok&ext=resume");
       assertThat(upgrade.get("origin")).isEqualTo("http://127.0.0.1:" + server.port());
       assertThat(upgrade.get("cookie")).isEqualTo("sid=s1");
 
@@ -67,6 +67,47 @@ class RealNetworkTest {
                       .isInstanceOfSatisfying(
                           ClientState.Closed.class,
                           c -> assertThat(c.reason()).isEqualTo(CloseReason.CLEAN)));
+    }
+  }
+
+  @Test
+  void aServerThatGrantsResumeReplaysAfterTheCursorAndTheClientDropsTheDuplicates()
+      throws Exception {
+    try (MiniWebSocketServer server = new MiniWebSocketServer();
+        SenteClient client =
+            SenteClient.builder(server.endpoint())
+                .transport(Transport.WEBSOCKET)
+                .clientId("c1")
+                .backoff(n -> Duration.ofMillis(20))
+                .build()) {
+      server.grantResume = true;
+      server.replayOverlap = 1;
+      List<Object> lines = new CopyOnWriteArrayList<>();
+      List<Object> recoveries = new CopyOnWriteArrayList<>();
+      client.on("x/a", e -> lines.add(e.data(Integer.class)));
+      client.on("chsk/recovery", e -> recoveries.add(e.data().orElse(null)));
+      client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(server.upgrades.take().get(":target")).isEqualTo("/chsk?client-id=c1&ext=resume");
+      server.pushNumbered("[\"x/a\",1]");
+      server.pushNumbered("[\"x/a\",2]");
+      await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() == 2);
+
+      server.refuseWith = 503; // the client stays away while two more events are pushed
+      server.closeAll(1011);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !client.state().isOpen());
+      server.appendNumbered("[\"x/a\",3]");
+      server.appendNumbered("[\"x/a\",4]");
+      server.refuseWith = 0;
+
+      assertThat(server.upgrades.poll(10, TimeUnit.SECONDS))
+          .containsEntry(":target", "/chsk?client-id=c1&ext=resume&epoch=E1&seq=2");
+      await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() >= 4);
+      server.pushNumbered("[\"x/a\",5]");
+      await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() >= 5);
+      assertThat(lines).containsExactly(1, 2, 3, 4, 5);
+      assertThat(recoveries).containsExactly(Map.of("recovered", true));
+      assertThat(((ClientState.Open) client.state()).recovery())
+          .contains(new dev.sente.client.Recovery.Recovered());
     }
   }
 
