@@ -471,6 +471,55 @@ class DeliveryLogTest {
   }
 
   @Test
+  void underRandomAppendsEveryStreamIsASuffixWithinItsBoundsAndTheTotalIsExact() {
+    log = new DeliveryLog(time::nowMillis, AGE, 2000, 50_000);
+    java.util.Random random = new java.util.Random(42);
+    int users = 200;
+    java.util.Map<String, List<long[]>> model = new java.util.HashMap<>(); // seq, time, size
+    for (int op = 0; op < 20_000; op++) {
+      // half the appends to one hot user (its byte bound), the rest spread (the total)
+      String user = random.nextBoolean() ? "hot" : "u" + random.nextInt(users);
+      int size = random.nextInt(400);
+      long seq = log.append(user, Event.of("t/e", user + "#" + op), size);
+      List<long[]> appended = model.computeIfAbsent(user, u -> new ArrayList<>());
+      if (seq == 1) {
+        appended.clear(); // the stream left and came back: a new epoch
+      }
+      appended.add(new long[] {seq, time.nowMillis(), size});
+      assertThat(seq).isEqualTo(appended.size());
+      assertThat(log.stats().bytes()).isLessThanOrEqualTo(50_000);
+      // fast appends first (the total bound), then slow ones (the age)
+      time.advance(random.nextInt(op < 10_000 ? 20 : 3000));
+      if (op % 2000 == 1999) {
+        long held = 0;
+        for (var entry : model.entrySet()) {
+          ReadResult r = log.read(entry.getKey(), log.epoch(entry.getKey()), 0, Long.MAX_VALUE);
+          if (!(r instanceof ReadResult.Batch b)) {
+            continue; // the stream left: nothing kept
+          }
+          List<long[]> all = entry.getValue();
+          assertThat(b.lastSeq()).isEqualTo(all.size());
+          assertThat(b.missed()).isEqualTo(b.firstSeq() - 1);
+          long bytes = 0;
+          for (long s = b.firstSeq(); s <= b.lastSeq(); s++) {
+            long[] e = all.get((int) s - 1);
+            assertThat(time.nowMillis() - e[1]).isLessThan(AGE);
+            bytes += e[2];
+          }
+          assertThat(b.bytes()).isEqualTo(bytes);
+          assertThat(bytes <= 2000 || b.events().size() == 1).isTrue();
+          held += bytes;
+        }
+        assertThat(log.stats().bytes()).isEqualTo(held);
+      }
+    }
+    DeliveryLog.Stats stats = log.stats();
+    assertThat(stats.trimmedByAge()).isPositive();
+    assertThat(stats.trimmedByUserBytes()).isPositive();
+    assertThat(stats.trimmedByTotalBytes()).isPositive();
+  }
+
+  @Test
   void badArgumentsAreRefused() {
     assertThatThrownBy(() -> log.append("u", List.of(ev(1)), new int[0]))
         .isInstanceOf(IllegalArgumentException.class);
