@@ -415,6 +415,26 @@ public final class DeliveryLog {
     }
   }
 
+  /**
+   * A cursor number as a client sends it (the {@code seq} query parameter): its value when it is a
+   * decimal number of at most 18 digits, otherwise -1, which every read and resume treats as an
+   * unknown cursor. Never throws.
+   */
+  public static long parseSeq(String text) {
+    if (text == null || text.isEmpty() || text.length() > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
   /** The time marks held (for tests: bounded by the users and buckets of one window). */
   int markCount() {
     return marks.size();

@@ -520,6 +520,22 @@ class DeliveryLogTest {
   }
 
   @Test
+  void aClientsSeqParsesOrIsUnknown() {
+    assertThat(DeliveryLog.parseSeq("0")).isZero();
+    assertThat(DeliveryLog.parseSeq("1042")).isEqualTo(1042);
+    assertThat(DeliveryLog.parseSeq("999999999999999999")).isEqualTo(999_999_999_999_999_999L);
+    for (String bad :
+        new String[] {
+          null, "", "-1", "+1", "1.5", "1e3", " 1", "abc", "9999999999999999999", "١"
+        }) {
+      assertThat(DeliveryLog.parseSeq(bad)).as(String.valueOf(bad)).isEqualTo(-1);
+    }
+    log.append("u", ev(1), 1);
+    Cursor cursor = log.open("u", null);
+    assertThat(cursor.resume(cursor.epoch(), DeliveryLog.parseSeq("x")).gap()).isNull();
+  }
+
+  @Test
   void badArgumentsAreRefused() {
     assertThatThrownBy(() -> log.append("u", List.of(ev(1)), new int[0]))
         .isInstanceOf(IllegalArgumentException.class);
