@@ -9,7 +9,7 @@
 #   sente-bench/bench.sh profile ws-rr:1000   the same with a JFR recording of each Java server's
 #                                             measured window in sente-bench/target/jfr/, summarised
 #   sente-bench/bench.sh jmh [JMH options]    the hot paths (BatchBench, WireBench, OutboundBench,
-#                                             FanOutBench, SendBench), ~5 minutes
+#                                             FanOutBench, SendBench, DeliveryLogBench), ~6 minutes
 #
 # JAVA picks the JVM for the load generator and the Java servers (default: java on the PATH); the
 # published run used JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java. Needs node and npm.

@@ -1,0 +1,176 @@
+package dev.sente.server.internal;
+
+import dev.sente.core.Event;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One user's numbered stream in a {@link DeliveryLog}: the kept events in a ring, oldest first,
+ * each with its size and the time it was appended; the numbers of the first and last kept events;
+ * the clients' {@link Cursor}s; the last packed batch.
+ *
+ * <p>Every field is guarded by this object's monitor (one small lock per user); every method
+ * expects the caller to hold it. Nothing under it does I/O or calls out.
+ *
+ * <p>Invariants: {@code firstSeq == lastSeq - count + 1}; the events numbered below {@code
+ * firstSeq} were all trimmed, so a cursor {@code c} of this epoch with {@code c < firstSeq - 1}
+ * missed exactly {@code firstSeq - 1 - c} events.
+ */
+final class UserStream {
+  private static final int MIN_CAPACITY = 4;
+
+  final String user;
+  final String epoch;
+  private Event[] events = new Event[MIN_CAPACITY];
+  private int[] sizes = new int[MIN_CAPACITY];
+  private long[] times = new long[MIN_CAPACITY];
+  private int head; // index of the oldest kept event
+  private int count; // kept events
+  private long lastSeq; // number of the newest event ever appended; 0 before the first
+  private long bytes; // sum of the kept events' sizes
+
+  /** Set once the stream left the log's map: an appender holding it must look it up again. */
+  boolean removed;
+
+  /** The latest time bucket for which the log has a mark of this stream. */
+  long markedBucket = Long.MIN_VALUE;
+
+  /** The open cursors of the user's clients. */
+  final List<Cursor> cursors = new ArrayList<>(2);
+
+  // the last packed batch: kind, range, value
+  private Object packedKind;
+  private long packedFirst;
+  private long packedLast;
+  private Object packedValue;
+
+  UserStream(String user, String epoch) {
+    this.user = user;
+    this.epoch = epoch;
+  }
+
+  long lastSeq() {
+    return lastSeq;
+  }
+
+  long firstSeq() {
+    return lastSeq - count + 1;
+  }
+
+  int count() {
+    return count;
+  }
+
+  long bytes() {
+    return bytes;
+  }
+
+  /** The append time of the oldest kept event; only when {@code count() > 0}. */
+  long oldestTime() {
+    return times[head];
+  }
+
+  boolean idle() {
+    return count == 0 && cursors.isEmpty();
+  }
+
+  /** Appends one event; returns its number. */
+  long add(Event event, int size, long now) {
+    if (count == events.length) {
+      resize(events.length * 2);
+    }
+    int at = (head + count) % events.length;
+    events[at] = event;
+    sizes[at] = size;
+    times[at] = now;
+    count++;
+    bytes += size;
+    return ++lastSeq;
+  }
+
+  /** Drops the oldest kept event; returns its size. */
+  int removeOldest() {
+    int size = sizes[head];
+    events[head] = null;
+    head = (head + 1) % events.length;
+    count--;
+    bytes -= size;
+    if (events.length > 4 * MIN_CAPACITY && count <= events.length / 4) {
+      resize(events.length / 2);
+    }
+    return size;
+  }
+
+  private void resize(int capacity) {
+    Event[] e = new Event[capacity];
+    int[] s = new int[capacity];
+    long[] t = new long[capacity];
+    for (int i = 0; i < count; i++) {
+      int from = (head + i) % events.length;
+      e[i] = events[from];
+      s[i] = sizes[from];
+      t[i] = times[from];
+    }
+    events = e;
+    sizes = s;
+    times = t;
+    head = 0;
+  }
+
+  /**
+   * The kept events after {@code after} (which must lie in {@code [firstSeq - 1, lastSeq)}), up to
+   * {@code maxBytes} and at least one.
+   */
+  ReadResult.Batch batchAfter(long after, long missed, long maxBytes) {
+    int from = (int) (after + 1 - firstSeq());
+    int n = 0;
+    long taken = 0;
+    int capacity = events.length;
+    while (from + n < count) {
+      int size = sizes[(head + from + n) % capacity];
+      if (n > 0 && taken + size > maxBytes) {
+        break;
+      }
+      taken += size;
+      n++;
+    }
+    Event[] out = new Event[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = events[(head + from + i) % capacity];
+    }
+    return new ReadResult.Batch(
+        epoch,
+        after + 1,
+        after + n,
+        missed,
+        Collections.unmodifiableList(Arrays.asList(out)),
+        taken);
+  }
+
+  /** The cached packed value of this exact batch of {@code kind}, or null. */
+  Object packed(Object kind, long first, long last) {
+    return packedKind != null
+            && packedKind.equals(kind)
+            && packedFirst == first
+            && packedLast == last
+        ? packedValue
+        : null;
+  }
+
+  void cachePacked(Object kind, long first, long last, Object value) {
+    packedKind = kind;
+    packedFirst = first;
+    packedLast = last;
+    packedValue = value;
+  }
+
+  /** Forgets the cached batch once its events are no longer kept. */
+  void dropPackedBefore(long firstKept) {
+    if (packedKind != null && packedFirst < firstKept) {
+      packedKind = null;
+      packedValue = null;
+    }
+  }
+}
