@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@link #cut()}: resets every open connection on both sides at once (SO_LINGER 0, so each
- *       peer gets a TCP RST); new connections keep being accepted.
+ *       peer gets a TCP RST); new connections keep being accepted. {@link #cutGracefully()} closes
+ *       them with a FIN instead.
  *   <li>{@link #cut(Duration)}, {@link #refuseFor(Duration)}, {@link #down()} / {@link #restore()}:
  *       while the proxy is <em>down</em>, a new connection is <b>accepted and reset at once</b>, so
  *       the client's connect or first request fails with a reset. (The listening socket stays
@@ -187,6 +188,17 @@ public final class FaultProxy implements AutoCloseable {
     cuts.incrementAndGet(); // a connection being set up now is reset when registered
     for (Connection connection : List.copyOf(open)) {
       connection.cut();
+    }
+  }
+
+  /**
+   * Closes every open connection on both sides at once with a FIN instead of a reset (an orderly
+   * close that neither peer asked for); new connections are still accepted.
+   */
+  public void cutGracefully() {
+    cuts.incrementAndGet();
+    for (Connection connection : List.copyOf(open)) {
+      connection.end(false);
     }
   }
 
@@ -489,6 +501,11 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Resets both sockets (RST); idempotent. */
     void abort() {
+      end(true);
+    }
+
+    /** Closes both sockets, with a reset or a FIN; idempotent. */
+    void end(boolean withReset) {
       synchronized (lock) {
         if (ended) {
           return;
@@ -496,8 +513,13 @@ public final class FaultProxy implements AutoCloseable {
         ended = true;
         lock.notifyAll();
       }
-      reset(client);
-      reset(server);
+      if (withReset) {
+        reset(client);
+        reset(server);
+      } else {
+        closeQuietly(client);
+        closeQuietly(server);
+      }
       open.remove(this);
     }
 
@@ -720,7 +742,7 @@ public final class FaultProxy implements AutoCloseable {
       Connection connection = new Connection(id, client, server, peek);
       open.add(connection);
       if (cuts.get() != cutsBefore) {
-        connection.abort(); // cut while it was being set up
+        connection.abort(); // cut while it was being set up (a graceful cut too: it is new)
         continue;
       }
       if (isClosedNow()) {

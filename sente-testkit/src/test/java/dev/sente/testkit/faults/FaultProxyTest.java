@@ -175,6 +175,22 @@ class FaultProxyTest {
   }
 
   @Test
+  void aGracefulCutClosesBothSidesWithAFin() throws Exception {
+    Target server = target();
+    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    Socket client = connect(proxy);
+    write(client, "a");
+    Socket upstream = server.next();
+    assertThat(read(upstream, 1)).isEqualTo("a");
+
+    proxy.cutGracefully();
+
+    assertThat(client.getInputStream().read()).isEqualTo(-1);
+    assertThat(upstream.getInputStream().read()).isEqualTo(-1);
+    assertThat(proxy.openConnections()).isZero();
+  }
+
+  @Test
   void whileDownNewConnectionsAreResetAtOnceUntilRestored() throws Exception {
     Target server = target();
     FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
