@@ -115,6 +115,7 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger brokenUpgrades = new AtomicInteger();
+  private final AtomicInteger runningThreads = new AtomicInteger();
   private final AtomicLong bytesToServer = new AtomicLong();
   private final AtomicLong bytesToClient = new AtomicLong();
   private final AtomicLong cuts = new AtomicLong();
@@ -133,6 +134,8 @@ public final class FaultProxy implements AutoCloseable {
   private long delayNanos;
   private int upgradesToBreak;
   private boolean breakEveryUpgrade;
+  private int forwardingToServer; // chunks let through and being written
+  private int forwardingToClient;
 
   private FaultProxy(ServerSocket listener, InetSocketAddress target) {
     this.listener = listener;
@@ -257,7 +260,10 @@ public final class FaultProxy implements AutoCloseable {
 
   // ---- stalls and delays ----
 
-  /** Stops forwarding both ways, holding the bytes, without closing anything. */
+  /**
+   * Stops forwarding both ways, holding the bytes, without closing anything. When it returns,
+   * nothing more is forwarded (a chunk being written at the call is written first).
+   */
   public void stall() {
     stall(Direction.BOTH);
   }
@@ -285,6 +291,22 @@ public final class FaultProxy implements AutoCloseable {
       if (direction.includes(Direction.TO_CLIENT)) {
         stalledToClient = true;
         droppingToClient = drop;
+      }
+      // a chunk let through just before is written before this returns (or the wait gives up)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+      while (!closed
+          && (direction.includes(Direction.TO_SERVER) && forwardingToServer > 0
+              || direction.includes(Direction.TO_CLIENT) && forwardingToClient > 0)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
   }
@@ -373,6 +395,15 @@ public final class FaultProxy implements AutoCloseable {
   /** How many connections were reset at once because the proxy was down. */
   public int refusedConnections() {
     return refused.get();
+  }
+
+  /**
+   * How many of the proxy's threads are running: 1 accepting, 2 per connection being pumped (a
+   * connection whose client side was reset keeps at most its server-side reader); 0 after {@link
+   * #close()}.
+   */
+  public int runningThreads() {
+    return runningThreads.get();
   }
 
   /** Bytes forwarded to servers so far (counted as they are written). */
@@ -596,18 +627,22 @@ public final class FaultProxy implements AutoCloseable {
             }
             continue;
           }
-          if (n < 0) {
-            halfClose(to);
-            return;
+          try {
+            if (n < 0) {
+              halfClose(to);
+              return;
+            }
+            if (!toServerSide) {
+              tap.feed(chunk, n);
+            }
+            // counted first, so that a peer that has the bytes sees them counted
+            counter.addAndGet(n);
+            total.addAndGet(n);
+            out.write(chunk, 0, n);
+            out.flush();
+          } finally {
+            forwarded(direction);
           }
-          if (!toServerSide) {
-            tap.feed(chunk, n);
-          }
-          // counted first, so that a peer that has the bytes sees them counted
-          counter.addAndGet(n);
-          total.addAndGet(n);
-          out.write(chunk, 0, n);
-          out.flush();
         }
       } catch (IOException e) {
         // a reset, or a socket closed under the pump
@@ -666,6 +701,11 @@ public final class FaultProxy implements AutoCloseable {
           }
           boolean toServerSide = direction == Direction.TO_SERVER;
           if (!(toServerSide ? stalledToServer : stalledToClient)) {
+            if (toServerSide) {
+              forwardingToServer++;
+            } else {
+              forwardingToClient++;
+            }
             return Gate.FORWARD;
           }
           if (toServerSide ? droppingToServer : droppingToClient) {
@@ -673,6 +713,18 @@ public final class FaultProxy implements AutoCloseable {
           }
           waitOnLock(0);
         }
+      }
+    }
+
+    /** A chunk let through by {@link #gate} was written (or failed). */
+    private void forwarded(Direction direction) {
+      synchronized (lock) {
+        if (direction == Direction.TO_SERVER) {
+          forwardingToServer--;
+        } else {
+          forwardingToClient--;
+        }
+        lock.notifyAll();
       }
     }
 
@@ -793,7 +845,7 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  /** Must hold the lock. */
+  /** Must hold the lock; for the proxy's own threads. */
   private void waitOnLock(long millis) {
     try {
       lock.wait(millis);
@@ -806,9 +858,18 @@ public final class FaultProxy implements AutoCloseable {
 
   private boolean spawn(Runnable task) {
     try {
-      threads.execute(task);
+      runningThreads.incrementAndGet();
+      threads.execute(
+          () -> {
+            try {
+              task.run();
+            } finally {
+              runningThreads.decrementAndGet();
+            }
+          });
       return true;
     } catch (RejectedExecutionException e) {
+      runningThreads.decrementAndGet();
       return false; // closing
     }
   }

@@ -409,8 +409,11 @@ class FaultProxyTest {
     proxy.stall();
     write(clients[0], "held");
     proxy.delay(Duration.ofMinutes(1));
+    assertThat(proxy.runningThreads()).isEqualTo(1 + 2 * clients.length);
 
     proxy.close();
+
+    assertThat(proxy.runningThreads()).isZero();
 
     for (int i = 0; i < clients.length; i++) {
       assertClosedByPeer(clients[i]);
