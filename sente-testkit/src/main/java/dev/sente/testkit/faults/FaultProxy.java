@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +110,7 @@ public final class FaultProxy implements AutoCloseable {
   private final ExecutorService threads;
   private final Object lock = new Object();
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
-  private final List<String> textFrames = new CopyOnWriteArrayList<>();
+  private final List<String> textFrames = new ArrayList<>(); // guarded by itself
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger brokenUpgrades = new AtomicInteger();
@@ -129,7 +128,7 @@ public final class FaultProxy implements AutoCloseable {
   private boolean droppingToServer;
   private boolean droppingToClient;
   private boolean downForever;
-  private long downUntil; // System.nanoTime(); meaningful while down is true
+  private long downUntil; // System.nanoTime(); meaningful while downTimed
   private boolean downTimed;
   private long delayNanos;
   private int upgradesToBreak;
@@ -426,7 +425,9 @@ public final class FaultProxy implements AutoCloseable {
    * connection (the first {@value #MAX_RECORDED_FRAMES}).
    */
   public List<String> textFramesToClients() {
-    return List.copyOf(textFrames);
+    synchronized (textFrames) {
+      return List.copyOf(textFrames);
+    }
   }
 
   /** Closes the listener and every connection, and waits until the proxy's threads ended. */
@@ -840,8 +841,10 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void recordFrame(String frame) {
-    if (textFrames.size() < MAX_RECORDED_FRAMES) {
-      textFrames.add(frame);
+    synchronized (textFrames) {
+      if (textFrames.size() < MAX_RECORDED_FRAMES) {
+        textFrames.add(frame);
+      }
     }
   }
 
