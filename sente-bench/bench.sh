@@ -8,6 +8,8 @@
 #                                             any option of dev.sente.bench.Bench (--help lists them)
 #   sente-bench/bench.sh profile ws-rr:1000   the same with a JFR recording of each Java server's
 #                                             measured window in sente-bench/target/jfr/, summarised
+#   sente-bench/bench.sh loss [options]       pushes lost, duplicated, reordered while the connection is
+#                                             cut (dev.sente.bench.LossUnderCuts), ~4 minutes
 #   sente-bench/bench.sh jmh [JMH options]    the hot paths (BatchBench, WireBench, OutboundBench,
 #                                             FanOutBench, SendBench, DeliveryLogBench), ~6 minutes
 #
@@ -39,6 +41,9 @@ mode="${1:-full}"
 case "$mode" in
   jmh)
     exec "$JAVA" -cp "$cp" org.openjdk.jmh.Main "$@"
+    ;;
+  loss)
+    exec "$JAVA" -cp "$cp" dev.sente.bench.LossUnderCuts "$@"
     ;;
   profile)
     scenario="${1:-ws-rr:1000}"

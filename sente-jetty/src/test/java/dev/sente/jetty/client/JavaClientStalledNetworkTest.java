@@ -14,6 +14,7 @@ import dev.sente.jetty.SenteJetty;
 import dev.sente.server.EventMessage;
 import dev.sente.server.SenteServer;
 import dev.sente.testkit.client.RecordingClient;
+import dev.sente.testkit.faults.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java client and the real server behind a {@link StallingProxy}: keep-alive pings find a
- * frozen network on both sides, and pushes are batched on the wire.
+ * The Java client and the real server behind a {@link FaultProxy}: keep-alive pings find a frozen
+ * network on both sides, and pushes are batched on the wire.
  */
 class JavaClientStalledNetworkTest {
 
@@ -45,17 +46,17 @@ class JavaClientStalledNetworkTest {
     return resource;
   }
 
-  private StallingProxy proxyTo(SenteServer sente) {
+  private FaultProxy proxyTo(SenteServer sente) {
     sente.on("chat/save", msg -> msg.reply(Map.of("saved", msg.data(String.class))));
     JettyServer jetty = closedAfterwards(SenteJetty.serve(sente, 0));
-    return closedAfterwards(StallingProxy.start(jetty.port()));
+    return closedAfterwards(FaultProxy.to(jetty.port()));
   }
 
   private static SenteServer.Builder server() {
     return SenteServer.builder().userId(request -> request.cookie("user"));
   }
 
-  private static SenteClientBuilder alice(StallingProxy proxy) {
+  private static SenteClientBuilder alice(FaultProxy proxy) {
     return SenteClient.builder(proxy.uri().resolve("/chsk"))
         .transport(Transport.WEBSOCKET)
         .cookie("user", "alice")
@@ -64,7 +65,7 @@ class JavaClientStalledNetworkTest {
 
   @Test
   void aClientWhosePingGoesUnansweredClosesWithPingTimeoutAndReopensWhenTheNetworkRecovers() {
-    StallingProxy proxy = proxyTo(server().build());
+    FaultProxy proxy = proxyTo(server().build());
     RecordingClient alice =
         closedAfterwards(
             RecordingClient.build(
@@ -108,7 +109,7 @@ class JavaClientStalledNetworkTest {
             notices.add(msg);
           }
         });
-    StallingProxy proxy = proxyTo(sente);
+    FaultProxy proxy = proxyTo(sente);
     RecordingClient alice = closedAfterwards(RecordingClient.build(alice(proxy)));
     alice.connect();
     alice.clear();
@@ -146,7 +147,7 @@ class JavaClientStalledNetworkTest {
   void twoPushesWithinTheWebSocketWindowReachTheClientInOrderInOneFrame() {
     SenteServer sente =
         server().batchWindows(Duration.ofMillis(300), Duration.ofMillis(100)).build();
-    StallingProxy proxy = proxyTo(sente);
+    FaultProxy proxy = proxyTo(sente);
     RecordingClient alice = closedAfterwards(RecordingClient.build(alice(proxy)));
     alice.connect();
     alice.clear();

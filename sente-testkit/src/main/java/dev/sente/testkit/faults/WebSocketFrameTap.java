@@ -1,4 +1,4 @@
-package dev.sente.jetty.client;
+package dev.sente.testkit.faults;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
