@@ -59,6 +59,7 @@ describe("Ajax over real HTTP", () => {
     assert.equal(first.url.searchParams.get("room"), "r 1");
     assert.equal(first.url.searchParams.get("client-id"), chsk.clientId);
     assert.equal(first.url.searchParams.get("handshake?"), "1");
+    assert.equal(first.url.searchParams.get("ext"), "resume");
     assert.equal(first.headers["x-csrf-token"], "tok");
 
     await waitFor(() => held.length === 1);
@@ -71,7 +72,7 @@ describe("Ajax over real HTTP", () => {
     assert.deepEqual(reply, { id: "chat/send", echo: { text: "é & ok" } });
     const post = seen.find((r) => r.method === "POST");
     assert.equal(post.url.pathname, "/chsk");
-    assert.equal(post.url.search, "", "no user params on POSTs");
+    assert.equal(post.url.search, "?ext=resume", "no user params on POSTs");
     assert.equal(post.headers["content-type"], "application/x-www-form-urlencoded;charset=UTF-8");
     assert.equal(post.headers["x-csrf-token"], "tok");
     assert.equal(post.form["client-id"], chsk.clientId);
