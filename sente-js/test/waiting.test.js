@@ -18,7 +18,7 @@ async function settled(promise) {
   return done;
 }
 
-describe("sends made before the open", () => {
+describe("sends kept while connecting or reconnecting", () => {
   let WS;
   let fetch;
   let chsk;

@@ -3,7 +3,9 @@
  *
  * It speaks Sente's wire protocol (v3 framing, reading v2 too) with the JSON packer: every message
  * is the JSON text `[payload, callbackIdOrNull]`. It connects over a WebSocket, or over Ajax
- * long-polling when WebSockets are not available, and reconnects by itself.
+ * long-polling when WebSockets are not available, and reconnects by itself. It asks for the resume
+ * extension (docs/protocol.md, Extensions): where a server grants it, pushes missed while
+ * reconnecting are delivered once, and every open after the first reports recovered or a gap.
  *
  * ```js
  * import { connect } from "/sente/sente.js";
@@ -15,8 +17,9 @@
  * ```
  *
  * Lifecycle: `connect` starts connecting at once. The socket counts as open only when the server's
- * `chsk/handshake` arrives (the WebSocket `open` event is ignored, as in Sente). A send that wants a
- * reply, made before the first open, waits for it, within its own `timeoutMs`.
+ * `chsk/handshake` arrives (the WebSocket `open` event is ignored, as in Sente). Sends made while
+ * connecting or reconnecting are kept (at most 100, a request within its own `timeoutMs`) and go out
+ * in order right after the next handshake.
  * When the connection drops, the first retry is immediate, later ones wait an exponential,
  * jittered, capped delay; a handshake resets the count. `disconnect()` stops for good,
  * `reconnect()` starts over.
@@ -412,8 +415,10 @@ class Socket {
   /**
    * Calls `fn(eventId, data)` for every event: the server's pushes, and as in Sente
    * `chsk/handshake` with `[uid, null, handshakeData, firstHandshake]`, `chsk/ws-ping` (the server
-   * pinged; no data) and `chsk/bad-event` with a pushed value that is not a valid event. State
-   * changes go to `onState` only.
+   * pinged; no data), `chsk/bad-event` with a pushed value that is not a valid event, and
+   * `chsk/recovery` with what resume recovered (`{recovered: true}` or `{recovered: false, gap}`,
+   * after every open but the first, and on a gap inside a session; never when the server does not
+   * grant resume). State changes go to `onState` only.
    *
    * @param {(eventId: string, data: unknown) => void} fn
    * @returns {() => void} the unsubscribe function
