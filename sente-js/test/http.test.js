@@ -35,7 +35,15 @@ describe("Ajax over real HTTP", () => {
     host = `127.0.0.1:${server.address().port}`;
   });
 
-  after(() => new Promise((resolve) => server.close(resolve)));
+  let chsk = null;
+
+  // A failed assertion must not leave the client polling and the server holding its poll.
+  after(() => {
+    chsk?.disconnect();
+    for (const res of held) res.destroy();
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
 
   const until = (chsk, predicate) =>
     new Promise((resolve) => {
@@ -49,7 +57,7 @@ describe("Ajax over real HTTP", () => {
   };
 
   it("handshakes, long-polls, receives a push, sends with and without a reply, and disconnects", async () => {
-    const chsk = connect("/chsk", { host, type: "ajax", csrfToken: "tok", params: { room: "r 1" } });
+    chsk = connect("/chsk", { host, type: "ajax", csrfToken: "tok", params: { room: "r 1" } });
     const state = await until(chsk, (s) => s.open);
     assert.equal(state.userId, "alice");
     assert.deepEqual(state.handshakeData, { v: 1 });
