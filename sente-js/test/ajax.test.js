@@ -271,7 +271,10 @@ describe("Ajax transport", () => {
 
   it("uses https and leaves out the CSRF header when there is no token", () => {
     open({ protocol: "https:", csrfToken: null, params: undefined });
-    assert.equal(fetch.last().url, `https://app.example/chsk?udt=${T0}&client-id=c1&handshake%3F=1&ext=resume`);
+    assert.equal(
+      fetch.last().url,
+      `https://app.example/chsk?udt=${T0}&client-id=c1&handshake%3F=1&ext=resume`,
+    );
     assert.equal("X-CSRF-Token" in fetch.last().headers, false);
   });
 });

@@ -5,7 +5,14 @@
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "sente-js";
-import { fakeFetch, fakeTime, fakeWebSocket, flush, recordEvents, recordStates } from "../test-support/fakes.js";
+import {
+  fakeFetch,
+  fakeTime,
+  fakeWebSocket,
+  flush,
+  recordEvents,
+  recordStates,
+} from "../test-support/fakes.js";
 
 const GRANT = (seq, more = {}) => ({ ext: ["resume"], epoch: "E1", seq, ...more });
 const push = (events, meta) => (meta === undefined ? [events, null] : [events, null, meta]);
@@ -100,8 +107,15 @@ describe("resume", () => {
       ["x/a", 1],
       ["x/a", 1],
     ]);
-    assert.equal(events.some(([id]) => id === "chsk/recovery"), false);
-    assert.equal(states.some((s) => "recovery" in s), false, "no recovery field");
+    assert.equal(
+      events.some(([id]) => id === "chsk/recovery"),
+      false,
+    );
+    assert.equal(
+      states.some((s) => "recovery" in s),
+      false,
+      "no recovery field",
+    );
     WS.last.fail();
     assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume");
   });
@@ -110,9 +124,26 @@ describe("resume", () => {
     open();
     const events = recordEvents(chsk);
     WS.last.handshake("alice", null, GRANT(10));
-    WS.last.receive(push([["x/n", 10], ["x/n", 11], ["x/n", 12]], { seq: 12 })); // 10 is had already
+    WS.last.receive(
+      push(
+        [
+          ["x/n", 10],
+          ["x/n", 11],
+          ["x/n", 12],
+        ],
+        { seq: 12 },
+      ),
+    ); // 10 is had already
     WS.last.receive(push([["x/n", 12]], { seq: 12 })); // a duplicate
-    WS.last.receive(push([["x/n", 13], ["x/n", 14]], { seq: 14 }));
+    WS.last.receive(
+      push(
+        [
+          ["x/n", 13],
+          ["x/n", 14],
+        ],
+        { seq: 14 },
+      ),
+    );
     WS.last.receive(push([["x/n", 9]], { seq: 9 })); // from before the cursor
     assert.deepEqual(
       pushed(events).map(([, n]) => n),
@@ -179,7 +210,15 @@ describe("resume", () => {
     WS.last.receive(push([], { seq: 20, gap: 10 }));
     assert.deepEqual(chsk.state.recovery, { recovered: false, gap: 10 });
     assert.equal(states.at(-1).openChanged, false);
-    WS.last.receive(push([["x/n", 21], ["x/n", 22]], { seq: 22, gap: null }));
+    WS.last.receive(
+      push(
+        [
+          ["x/n", 21],
+          ["x/n", 22],
+        ],
+        { seq: 22, gap: null },
+      ),
+    );
     assert.deepEqual(
       events.filter(([id]) => id !== "chsk/handshake"),
       [
@@ -203,7 +242,13 @@ describe("resume", () => {
       [gets().at(-1).params.epoch, gets().at(-1).params.seq, gets().at(-1).params["handshake?"]],
       ["E1", "10", undefined],
     );
-    const answer = push([["x/n", 11], ["x/n", 12]], { seq: 12 });
+    const answer = push(
+      [
+        ["x/n", 11],
+        ["x/n", 12],
+      ],
+      { seq: 12 },
+    );
     fetch.last().respond(200, answer);
     await flush();
     assert.equal(gets().at(-1).params.seq, "12");
@@ -238,16 +283,43 @@ describe("resume", () => {
     WS.last.fail(); // down to Ajax
     fetch.last().respond(200, ajaxHandshake(GRANT(3)));
     await flush();
-    fetch.last().respond(200, push([["x/n", 4], ["x/n", 5]], { seq: 5 }));
+    fetch.last().respond(
+      200,
+      push(
+        [
+          ["x/n", 4],
+          ["x/n", 5],
+        ],
+        { seq: 5 },
+      ),
+    );
     await flush();
     mock.timers.tick(30_000); // the WebSocket is tried again
     const probe = WS.last;
     assert.equal(probe.url, "ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=5");
-    fetch.last().respond(200, push([["x/n", 6], ["x/n", 7]], { seq: 7 })); // Ajax goes on meanwhile
+    fetch.last().respond(
+      200,
+      push(
+        [
+          ["x/n", 6],
+          ["x/n", 7],
+        ],
+        { seq: 7 },
+      ),
+    ); // Ajax goes on meanwhile
     await flush();
     probe.handshake("alice", null, GRANT(5, { recovered: true }));
     assert.equal(chsk.state.type, "ws");
-    probe.receive(push([["x/n", 6], ["x/n", 7], ["x/n", 8]], { seq: 8 })); // 6 and 7 came over Ajax
+    probe.receive(
+      push(
+        [
+          ["x/n", 6],
+          ["x/n", 7],
+          ["x/n", 8],
+        ],
+        { seq: 8 },
+      ),
+    ); // 6 and 7 came over Ajax
     assert.deepEqual(
       pushed(events).map(([, n]) => n),
       [4, 5, 6, 7, 8],

@@ -60,7 +60,11 @@ describe("sends kept while connecting or reconnecting", () => {
     const frames = WS.last.frames();
     assert.deepEqual(
       frames.map(([event]) => event),
-      [["chat/send", { text: "hi" }], ["chat/send", { text: "again" }], ["x/from-listener", 0]],
+      [
+        ["chat/send", { text: "hi" }],
+        ["chat/send", { text: "again" }],
+        ["x/from-listener", 0],
+      ],
     );
     WS.last.receive([true, frames[0][1]]);
     WS.last.receive(["ok", frames[1][1]]);
@@ -191,7 +195,10 @@ describe("sends kept while connecting or reconnecting", () => {
     const short = chsk.send("x/short", 1, { timeoutMs: 1000 });
     chsk.send("x/plain", 2);
     mock.timers.tick(1000);
-    await assert.rejects(short, (e) => e instanceof SenteTimeoutError && /Not open within 1000 ms/.test(e.message));
+    await assert.rejects(
+      short,
+      (e) => e instanceof SenteTimeoutError && /Not open within 1000 ms/.test(e.message),
+    );
     WS.last.handshake();
     assert.deepEqual(WS.last.frames(), [[["x/plain", 2], null]]);
   });
@@ -219,8 +226,14 @@ describe("sends kept while connecting or reconnecting", () => {
       { eventId: "x/d", data: undefined, reply: false, deadline: null },
     ]);
     assert.equal(Object.isFrozen(list[0]), true);
-    assert.equal(chsk.dropPending((p) => p.eventId === "x/b" || p.eventId === "x/d"), 2);
-    await assert.rejects(b, (e) => e instanceof SenteClosedError && /Dropped before x\/b was sent/.test(e.message));
+    assert.equal(
+      chsk.dropPending((p) => p.eventId === "x/b" || p.eventId === "x/d"),
+      2,
+    );
+    await assert.rejects(
+      b,
+      (e) => e instanceof SenteClosedError && /Dropped before x\/b was sent/.test(e.message),
+    );
     assert.deepEqual(
       chsk.pending().map((p) => p.eventId),
       ["x/a", "x/c"],
@@ -261,7 +274,10 @@ describe("sends kept while connecting or reconnecting", () => {
     chsk.send("x/a", 1);
     const reply = chsk.send("x/b", 2, { timeoutMs: 60_000 });
     chsk.disconnect();
-    await assert.rejects(reply, (e) => e instanceof SenteClosedError && /Disconnected before x\/b/.test(e.message));
+    await assert.rejects(
+      reply,
+      (e) => e instanceof SenteClosedError && /Disconnected before x\/b/.test(e.message),
+    );
     assert.deepEqual(chsk.pending(), []);
     assert.equal(chsk.send("x/c", 3), false, "stopped: refused");
     chsk.reconnect();

@@ -70,8 +70,7 @@ export interface CloseInfo extends LastClose {
  * were missed, or `gap: null` when that is not known.
  */
 export type Recovery =
-  | { readonly recovered: true }
-  | { readonly recovered: false; readonly gap: number | null };
+  { readonly recovered: true } | { readonly recovered: false; readonly gap: number | null };
 
 /** A send kept while the socket connects or reconnects, as `pending()` lists it. */
 export interface PendingSend {

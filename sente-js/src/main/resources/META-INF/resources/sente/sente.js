@@ -472,7 +472,8 @@ class Socket {
     this.#waiting = this.#waiting.filter((w) => !drop.includes(w));
     for (const w of drop) {
       clearTimeout(w.timer);
-      if (w.reply) w.reject(new SenteClosedError(`Dropped before ${w.eventId} was sent`, { eventId: w.eventId }));
+      const message = `Dropped before ${w.eventId} was sent`;
+      if (w.reply) w.reject(new SenteClosedError(message, { eventId: w.eventId }));
     }
     return drop.length;
   }
@@ -841,7 +842,8 @@ class Socket {
   #sendNoReply(eventId, event) {
     if (this.#state.open && this.#conn) return this.#writeNoReply(this.#conn, eventId, event);
     if (this.#stopped || this.#waiting.length >= MAX_WAITING_SENDS) return false;
-    this.#waiting.push({ eventId, event, reply: false, deadline: null, resolve: null, reject: null, timer: null });
+    const w = { eventId, event, reply: false, deadline: null, resolve: null, reject: null, timer: null };
+    this.#waiting.push(w);
     return true;
   }
 
