@@ -202,6 +202,23 @@ describe("resume", () => {
     assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume", "no cursor once not granted");
   });
 
+  it("does not take recovered: true for a cursor the client did not send", () => {
+    open();
+    const seen = recoveries();
+    WS.last.handshake("alice", null); // not granted: no cursor
+    WS.last.fail();
+    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume");
+    WS.last.handshake("alice", null, GRANT(10, { recovered: true }));
+    WS.last.fail();
+    assert.match(WS.last.url, /&epoch=E1&seq=10$/);
+    WS.last.handshake("alice", null, { ext: ["resume"], epoch: "E9", seq: 4, recovered: true });
+    assert.deepEqual(seen, [
+      { recovered: false, gap: null },
+      { recovered: false, gap: null },
+    ]);
+    assert.deepEqual(chsk.state.recovery, { recovered: false, gap: null });
+  });
+
   it("reports a gap inside a session, with its count or as unknown, and delivers what follows it", () => {
     open();
     const events = recordEvents(chsk);

@@ -210,6 +210,25 @@ describe("sends kept while connecting or reconnecting", () => {
     assert.deepEqual(WS.last.frames(), [[["chat/send", 1], null]]);
   });
 
+  it("are kept across reconnect(), and go out after its handshake", () => {
+    open();
+    WS.last.handshake();
+    chsk.onState((s) => {
+      if (!s.open && s.lastClose?.reason === "requested-reconnect") chsk.send("x/while-closing", 1);
+    });
+    chsk.reconnect();
+    assert.equal(chsk.send("x/after", 2), true);
+    assert.deepEqual(
+      chsk.pending().map((p) => p.eventId),
+      ["x/while-closing", "x/after"],
+    );
+    WS.last.handshake();
+    assert.deepEqual(WS.last.frames(), [
+      [["x/while-closing", 1], null],
+      [["x/after", 2], null],
+    ]);
+  });
+
   it("pending() lists the kept sends in order; dropPending() drops them, failing the requests", async () => {
     open();
     WS.last.handshake();
