@@ -249,6 +249,25 @@ describe("resume", () => {
     assert.match(WS.last.url, /&epoch=E1&seq=22$/);
   });
 
+  it("takes the server's cursor after a gap, even a lower one: nothing after it is dropped", async () => {
+    open();
+    const events = recordEvents(chsk);
+    WS.last.handshake("alice", null, GRANT(50));
+    WS.last.fail();
+    // the server no longer has the cursor (from the future, say after it lost its log): a gap
+    WS.last.handshake("alice", null, GRANT(7, { recovered: false, gap: null }));
+    WS.last.receive(push([["x/n", 8]], { seq: 8 }));
+    WS.last.receive(push([["x/n", 9]], { seq: 9, gap: 1 })); // a gap inside the session
+    WS.last.receive(push([["x/n", 3]], { seq: 3, gap: null })); // and one that restarts the numbers
+    WS.last.receive(push([["x/n", 4]], { seq: 4 }));
+    assert.deepEqual(
+      pushed(events).map(([, n]) => n),
+      [8, 9, 3, 4],
+    );
+    WS.last.fail();
+    assert.match(WS.last.url, /&epoch=E1&seq=4$/);
+  });
+
   it("Ajax: the cursor goes on the handshake and every poll; a poll answer sent again is dropped", async () => {
     open({ type: "ajax" });
     const events = recordEvents(chsk);

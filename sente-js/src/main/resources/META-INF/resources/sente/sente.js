@@ -761,11 +761,12 @@ class Socket {
       this.#cursor = null; // not granted: a plain Sente client from now on
       return had !== null && !first ? Object.freeze({ recovered: false, gap: null }) : null;
     }
-    const sameEpoch = had !== null && had.epoch === grant.epoch;
-    // Same epoch: never backwards (a WebSocket that was tried while Ajax went on has an older cursor).
-    this.#cursor = { epoch: grant.epoch, seq: sameEpoch ? Math.max(had.seq, grant.seq) : grant.seq };
+    const recovered = grant.recovered === true && had !== null && had.epoch === grant.epoch;
+    // Recovered: never backwards (a WebSocket tried while Ajax went on holds an older cursor).
+    // Otherwise the server's cursor is the one that counts, even a lower one (ours was not valid).
+    this.#cursor = { epoch: grant.epoch, seq: recovered ? Math.max(had.seq, grant.seq) : grant.seq };
     if (first) return null;
-    if (grant.recovered === true && sameEpoch) return Object.freeze({ recovered: true });
+    if (recovered) return Object.freeze({ recovered: true });
     return Object.freeze({ recovered: false, gap: grant.recovered === false ? gapSize(grant.gap) : null });
   }
 
@@ -782,7 +783,8 @@ class Socket {
 
   /**
    * A push: with resume granted, its `meta.seq` numbers its events (the last one is `seq`); those at
-   * or below the cursor are had already and dropped. A `meta.gap` is reported before what follows.
+   * or below the cursor are had already and dropped. A `meta.gap` is reported before what follows;
+   * the frame's `seq` is then the new cursor, even a lower one, and all its events are new.
    */
   #receivePush(payload, meta) {
     const c = this.#cursor;
@@ -791,9 +793,13 @@ class Socket {
       return;
     }
     if ("gap" in meta) {
+      const epoch = typeof meta.epoch === "string" && meta.epoch !== "" ? meta.epoch : c.epoch;
+      this.#cursor = { epoch, seq: meta.seq };
       const recovery = Object.freeze({ recovered: false, gap: gapSize(meta.gap) });
       this.#setState({ recovery });
       this.#emit(RECOVERY, recovery);
+      this.#receiveEvents(payload);
+      return;
     }
     const firstSeq = meta.seq - payload.length + 1;
     const fresh = payload.filter((_, i) => firstSeq + i > c.seq);
