@@ -64,9 +64,12 @@ export function fakeWebSocket() {
       this.onmessage?.({ data: typeof frame === "string" ? frame : JSON.stringify(frame) });
     }
 
-    handshake(uid = "alice", data = null) {
+    /** The server's handshake; `meta`, when given, is the frame's third element (extensions). */
+    handshake(uid = "alice", data = null, meta = undefined) {
       if (this.readyState === 0) this.accept();
-      this.receive([["chsk/handshake", [uid, null, data]], null]);
+      const frame = [["chsk/handshake", [uid, null, data]], null];
+      if (meta !== undefined) frame.push(meta);
+      this.receive(frame);
       return this;
     }
 

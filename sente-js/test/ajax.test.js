@@ -45,7 +45,7 @@ describe("Ajax transport", () => {
     assert.equal(fetch.requests.length, 1);
     const req = fetch.last();
     assert.equal(req.method, "GET");
-    assert.equal(req.url, `http://app.example/chsk?room=1&udt=${T0}&client-id=c1&handshake%3F=1`);
+    assert.equal(req.url, `http://app.example/chsk?room=1&udt=${T0}&client-id=c1&handshake%3F=1&ext=resume`);
     assert.equal(req.headers["X-CSRF-Token"], "tok");
     assert.equal(req.headers["X-Requested-With"], "XMLHTTPRequest");
     assert.equal(chsk.state.type, "ajax");
@@ -61,7 +61,7 @@ describe("Ajax transport", () => {
     assert.equal(states[0].type, "ajax");
     assert.deepEqual(events, [["chsk/handshake", ["alice", null, null, true]]]);
     assert.equal(fetch.requests.length, 2);
-    assert.deepEqual(poll.params, { room: "1", udt: String(T0), "client-id": "c1" });
+    assert.deepEqual(poll.params, { room: "1", udt: String(T0), "client-id": "c1", ext: "resume" });
   });
 
   it("polls again at once after chsk/timeout (v3 and v2 forms), with no state change", async () => {
@@ -137,13 +137,14 @@ describe("Ajax transport", () => {
     assert.deepEqual(states, []);
   });
 
-  it("returns false and posts nothing before the handshake", async () => {
+  it("posts nothing before the handshake: sends are kept for it (waiting.test.js)", async () => {
     open();
-    assert.equal(chsk.send("chat/send", 1), false);
-    const reply = chsk.send("chat/send", 1, { timeoutMs: 100 }); // waits for the open (waiting.test.js)
+    assert.equal(chsk.send("chat/send", 1), true, "kept");
+    const reply = chsk.send("chat/send", 1, { timeoutMs: 100 });
     mock.timers.tick(100);
     await assert.rejects(reply, SenteTimeoutError);
     assert.equal(fetch.requests.length, 1);
+    chsk.dropPending();
   });
 
   it('posts an event that wants a reply as [[id, data], "ajax"] and resolves with [reply, null]', async () => {
@@ -152,7 +153,7 @@ describe("Ajax transport", () => {
     const reply = chsk.send("chat/send", { text: "hi" }, { timeoutMs: 5_000 });
     const post = fetch.last();
     assert.equal(post.method, "POST");
-    assert.equal(post.url, "http://app.example/chsk", "user params are not sent on POSTs");
+    assert.equal(post.url, "http://app.example/chsk?ext=resume", "user params are not sent on POSTs");
     assert.equal(post.headers["Content-Type"], "application/x-www-form-urlencoded;charset=UTF-8");
     assert.equal(post.headers["X-CSRF-Token"], "tok");
     assert.match(post.body, /^udt=\d+&client-id=c1&ppstr=/);
@@ -270,7 +271,10 @@ describe("Ajax transport", () => {
 
   it("uses https and leaves out the CSRF header when there is no token", () => {
     open({ protocol: "https:", csrfToken: null, params: undefined });
-    assert.equal(fetch.last().url, `https://app.example/chsk?udt=${T0}&client-id=c1&handshake%3F=1`);
+    assert.equal(
+      fetch.last().url,
+      `https://app.example/chsk?udt=${T0}&client-id=c1&handshake%3F=1&ext=resume`,
+    );
     assert.equal("X-CSRF-Token" in fetch.last().headers, false);
   });
 });

@@ -35,7 +35,15 @@ describe("Ajax over real HTTP", () => {
     host = `127.0.0.1:${server.address().port}`;
   });
 
-  after(() => new Promise((resolve) => server.close(resolve)));
+  let chsk = null;
+
+  // A failed assertion must not leave the client polling and the server holding its poll.
+  after(() => {
+    chsk?.disconnect();
+    for (const res of held) res.destroy();
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
 
   const until = (chsk, predicate) =>
     new Promise((resolve) => {
@@ -49,7 +57,7 @@ describe("Ajax over real HTTP", () => {
   };
 
   it("handshakes, long-polls, receives a push, sends with and without a reply, and disconnects", async () => {
-    const chsk = connect("/chsk", { host, type: "ajax", csrfToken: "tok", params: { room: "r 1" } });
+    chsk = connect("/chsk", { host, type: "ajax", csrfToken: "tok", params: { room: "r 1" } });
     const state = await until(chsk, (s) => s.open);
     assert.equal(state.userId, "alice");
     assert.deepEqual(state.handshakeData, { v: 1 });
@@ -59,6 +67,7 @@ describe("Ajax over real HTTP", () => {
     assert.equal(first.url.searchParams.get("room"), "r 1");
     assert.equal(first.url.searchParams.get("client-id"), chsk.clientId);
     assert.equal(first.url.searchParams.get("handshake?"), "1");
+    assert.equal(first.url.searchParams.get("ext"), "resume");
     assert.equal(first.headers["x-csrf-token"], "tok");
 
     await waitFor(() => held.length === 1);
@@ -71,7 +80,7 @@ describe("Ajax over real HTTP", () => {
     assert.deepEqual(reply, { id: "chat/send", echo: { text: "é & ok" } });
     const post = seen.find((r) => r.method === "POST");
     assert.equal(post.url.pathname, "/chsk");
-    assert.equal(post.url.search, "", "no user params on POSTs");
+    assert.equal(post.url.search, "?ext=resume", "no user params on POSTs");
     assert.equal(post.headers["content-type"], "application/x-www-form-urlencoded;charset=UTF-8");
     assert.equal(post.headers["x-csrf-token"], "tok");
     assert.equal(post.form["client-id"], chsk.clientId);

@@ -17,7 +17,10 @@
 /** The user id the server gives every anonymous client. */
 export declare const NIL_UID: "sente/nil-uid";
 
-/** How many sends that want a reply may wait for the socket to open at one time (100). */
+/**
+ * How many sends, with or without a reply, may be kept at one time while the socket connects or
+ * reconnects (100); one more is refused at once.
+ */
 export declare const MAX_WAITING_SENDS: number;
 
 /** How the client connects: WebSocket first with Ajax fallback, only WebSocket, or only Ajax. */
@@ -61,6 +64,25 @@ export interface CloseInfo extends LastClose {
   readonly attempt: number;
 }
 
+/**
+ * What resume recovered, reported after every open but the first (and on a gap inside a session):
+ * `recovered: true` only when the server said so for the client's cursor; otherwise how many events
+ * were missed, or `gap: null` when that is not known.
+ */
+export type Recovery =
+  { readonly recovered: true } | { readonly recovered: false; readonly gap: number | null };
+
+/** A send kept while the socket connects or reconnects, as `pending()` lists it. */
+export interface PendingSend {
+  readonly eventId: string;
+  /** The data as it will be sent (undefined for an event without data). */
+  readonly data: unknown;
+  /** True for a send that wants a reply. */
+  readonly reply: boolean;
+  /** When a request times out (epoch ms); null for a send without a reply, kept until sent. */
+  readonly deadline: number | null;
+}
+
 /** A snapshot of the socket's state; a new frozen object after every change. */
 export interface SenteState {
   /** The transport in use (or being tried). */
@@ -83,6 +105,12 @@ export interface SenteState {
   readonly nextReconnectAt: number | null;
   /** True after `disconnect()` or when `stopReconnecting` said so; `reconnect()` clears it. */
   readonly stopped: boolean;
+  /**
+   * The last resume outcome: absent until an open after the first (or a gap inside a session)
+   * reports one, and always absent when the server never granted resume. Set in the state of the
+   * open that reported it; it stays until the next report.
+   */
+  readonly recovery?: Recovery;
 }
 
 /** The default exponential backoff's settings. */
@@ -99,6 +127,11 @@ export interface BackoffOptions {
 export interface ConnectOptions {
   /** `"auto"` (default): WebSocket, falling back to Ajax if it fails before its first handshake. */
   type?: ConnectionType;
+  /**
+   * Ask for the resume extension (`ext=resume`, and the cursor once granted). Default true; a
+   * server that does not grant it (every Sente server) sees a plain Sente client.
+   */
+  resume?: boolean;
   /** The CSRF token, or a function read on every connection and request. */
   csrfToken?: string | null | (() => string | null | undefined);
   /** Extra query parameters of the WebSocket URL and of Ajax GETs (not of Ajax POSTs, as in Sente). */
@@ -142,19 +175,22 @@ export interface SenteSocket {
   /** The current state. */
   readonly state: SenteState;
   /**
-   * Sends an event without asking for a reply. Returns false when the socket is not open, in which
-   * case nothing is sent. Throws TypeError for an invalid or reserved (`chsk/`) event id, or data
-   * that JSON cannot write.
+   * Sends an event without asking for a reply. Returns true when it went out, or is kept while the
+   * socket connects or reconnects (it goes out right after the next handshake, in call order, unless
+   * dropped, see `pending()`); false when it was refused, and nothing is ever sent: the socket is
+   * stopped, or {@link MAX_WAITING_SENDS} sends are kept already. Throws TypeError for an invalid or
+   * reserved (`chsk/`) event id, or data that JSON cannot write.
    */
   send(eventId: string, data?: unknown): boolean;
   /**
-   * Sends an event and returns a promise of the server's reply. Made before the socket's first open
-   * (right after `connect`), the send waits for that open and goes out then, in call order;
-   * `timeoutMs` counts from the call and bounds the wait and the reply together. It rejects with a
+   * Sends an event and returns a promise of the server's reply. Made while the socket connects or
+   * reconnects (before its first open or after a drop), the send is kept and goes out right after
+   * the next handshake, in call order, before anything the state listeners send; `timeoutMs` counts
+   * from the call and bounds the wait and the reply together. It rejects with a
    * {@link SenteError}: {@link SenteClosedError} when the socket is stopped (`disconnect()`,
-   * `stopReconnecting`) before it was sent, when it is not open after having been open (while it
-   * reconnects), when {@link MAX_WAITING_SENDS} sends are waiting already (nothing sent in these
-   * cases), or when the connection closed before the reply;
+   * `stopReconnecting`) before it was sent, when it was dropped (`dropPending()`), when
+   * {@link MAX_WAITING_SENDS} sends are kept already (nothing sent in these cases), or when the
+   * connection closed before the reply;
    * {@link SenteTimeoutError} when not open, or no reply, within `timeoutMs`;
    * {@link SenteFailedError} when the send failed or the server answered `chsk/error`.
    */
@@ -163,10 +199,18 @@ export interface SenteSocket {
   on<T = unknown>(eventId: string, fn: (data: T, eventId: string) => void): () => void;
   /**
    * Calls `fn(eventId, data)` for every event: the server's pushes, plus `chsk/handshake`
-   * (`[uid, null, handshakeData, firstHandshake]`), `chsk/ws-ping` (the server pinged, no data)
-   * and `chsk/bad-event` (a pushed value that is not a valid event). Returns the unsubscribe function.
+   * (`[uid, null, handshakeData, firstHandshake]`), `chsk/ws-ping` (the server pinged, no data),
+   * `chsk/bad-event` (a pushed value that is not a valid event) and `chsk/recovery` (a
+   * {@link Recovery}, after the handshake it belongs to). Returns the unsubscribe function.
    */
   onAny(fn: (eventId: string, data: unknown) => void): () => void;
+  /** The sends kept while connecting or reconnecting, in the order they will go out (a snapshot). */
+  pending(): PendingSend[];
+  /**
+   * Drops kept sends: all, or those for which `which` returns true. They are never sent; dropped
+   * requests reject with {@link SenteClosedError}. Returns how many were dropped.
+   */
+  dropPending(which?: (pending: PendingSend) => boolean): number;
   /** Calls `fn(state, previous)` on every state change; returns the unsubscribe function. */
   onState(fn: (state: SenteState, previous: SenteState) => void): () => void;
   /** Closes the connection and stops reconnecting; pending replies reject with chsk/closed. */
@@ -195,6 +239,7 @@ export declare function isValidEventId(id: unknown): id is string;
 /** The defaults of {@link ConnectOptions}. */
 export declare const DEFAULTS: Readonly<{
   type: "auto";
+  resume: true;
   keepAliveMs: number;
   pingTimeoutMs: number;
   wsRetryMs: number;
@@ -216,7 +261,7 @@ export declare class SenteError extends Error {
   readonly status: number | null;
 }
 
-/** Stopped, reconnecting, or too many waiting when sending (nothing was sent), or closed before the reply. */
+/** Stopped, dropped, or too many kept (nothing was sent), or closed before the reply. */
 export declare class SenteClosedError extends SenteError {
   constructor(message: string, details?: { eventId?: string; status?: number; cause?: unknown });
   readonly outcome: "chsk/closed";

@@ -3,7 +3,9 @@
  *
  * It speaks Sente's wire protocol (v3 framing, reading v2 too) with the JSON packer: every message
  * is the JSON text `[payload, callbackIdOrNull]`. It connects over a WebSocket, or over Ajax
- * long-polling when WebSockets are not available, and reconnects by itself.
+ * long-polling when WebSockets are not available, and reconnects by itself. It asks for the resume
+ * extension (docs/protocol.md, Extensions): where a server grants it, pushes missed while
+ * reconnecting are delivered once, and every open after the first reports recovered or a gap.
  *
  * ```js
  * import { connect } from "/sente/sente.js";
@@ -15,8 +17,9 @@
  * ```
  *
  * Lifecycle: `connect` starts connecting at once. The socket counts as open only when the server's
- * `chsk/handshake` arrives (the WebSocket `open` event is ignored, as in Sente). A send that wants a
- * reply, made before the first open, waits for it, within its own `timeoutMs`.
+ * `chsk/handshake` arrives (the WebSocket `open` event is ignored, as in Sente). Sends made while
+ * connecting or reconnecting are kept (at most 100, a request within its own `timeoutMs`) and go out
+ * in order right after the next handshake.
  * When the connection drops, the first retry is immediate, later ones wait an exponential,
  * jittered, capped delay; a handshake resets the count. `disconnect()` stops for good,
  * `reconnect()` starts over.
@@ -37,11 +40,13 @@ export const NIL_UID = "sente/nil-uid";
 
 /**
  * The default options. Every duration is in milliseconds.
- * @type {Readonly<{type: "auto", keepAliveMs: number, pingTimeoutMs: number, wsRetryMs: number,
- *   ajaxTimeoutMs: number, backoff: Readonly<{baseMs: number, maxMs: number, jitter: number}>}>}
+ * @type {Readonly<{type: "auto", resume: true, keepAliveMs: number, pingTimeoutMs: number,
+ *   wsRetryMs: number, ajaxTimeoutMs: number,
+ *   backoff: Readonly<{baseMs: number, maxMs: number, jitter: number}>}>}
  */
 export const DEFAULTS = Object.freeze({
   type: "auto",
+  resume: true,
   keepAliveMs: 20_000,
   pingTimeoutMs: 5_000,
   wsRetryMs: 30_000,
@@ -50,8 +55,8 @@ export const DEFAULTS = Object.freeze({
 });
 
 /**
- * How many sends that want a reply may wait for the socket to open at one time (see `send`); one
- * more is refused at once with `chsk/closed`.
+ * How many sends, with or without a reply, may be kept at one time while the socket connects or
+ * reconnects (see `send`); one more is refused at once (`false`, or `chsk/closed` for a request).
  */
 export const MAX_WAITING_SENDS = 100;
 
@@ -68,6 +73,8 @@ const ERROR = "chsk/error";
 const BAD_EVENT = "chsk/bad-event";
 const PONG = "pong";
 const AJAX_MARKER = "ajax";
+const RECOVERY = "chsk/recovery";
+const RESUME = "resume";
 
 // ---------------------------------------------------------------- errors
 
@@ -188,8 +195,16 @@ function readFrame(text) {
   if (!Array.isArray(frame) || frame.length < 1 || frame.length > 3) {
     throw new SyntaxError("A frame must be a JSON array of 1 to 3 elements");
   }
-  return { payload: frame[0], cb: frame.length > 1 ? frame[1] : null };
+  return { payload: frame[0], cb: frame.length > 1 ? frame[1] : null, meta: frame[2] };
 }
+
+const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A stream number: a non-negative safe integer. */
+const isSeq = (v) => Number.isSafeInteger(v) && v >= 0;
+
+/** The size of a gap as the server gave it: a count, or null when it does not know. */
+const gapSize = (v) => (isSeq(v) ? v : null);
 
 function isHandshake(payload) {
   return Array.isArray(payload) && payload[0] === HANDSHAKE;
@@ -255,7 +270,8 @@ class Socket {
   #stopped = false;
   #unloading = false;
   #pending = new Map(); // WebSocket replies: cb id -> { conn, eventId, resolve, reject, timer }
-  #waiting = []; // sends with a reply made before the first open, in order: { eventId, event, ... }
+  #waiting = []; // sends kept while connecting or reconnecting, in order: { eventId, event, reply, ... }
+  #cursor = null; // resume granted: { epoch, seq }, the last event of the user's stream we have
   #posts = new Set(); // AbortControllers of Ajax sends in flight
   #windowListeners = [];
   #clientId;
@@ -283,6 +299,7 @@ class Socket {
     if (o.params != null && typeof o.params !== "object") {
       throw new TypeError("params must be an object of query parameters");
     }
+    if (typeof o.resume !== "boolean") throw new TypeError(`resume must be true or false, got ${o.resume}`);
     if (o.stopReconnecting != null && typeof o.stopReconnecting !== "function") {
       throw new TypeError("stopReconnecting must be a function");
     }
@@ -339,18 +356,21 @@ class Socket {
   // ------------------------------------------------------------ public API
 
   /**
-   * Sends an event. Without `options` it returns true when the event went out, false when the
-   * socket is not open (nothing is sent). With `{ timeoutMs }` it asks for a reply and returns a
-   * promise of it, rejected with a {@link SenteError} (see its `outcome`). Throws TypeError for an
-   * invalid or reserved (`chsk/`) event id, data JSON cannot write, or a bad `timeoutMs`.
+   * Sends an event. Without `options` it returns true when the event went out or is kept to go out
+   * (see below), false when it was refused (nothing is sent, ever). With `{ timeoutMs }` it asks
+   * for a reply and returns a promise of it, rejected with a {@link SenteError} (see its
+   * `outcome`). Throws TypeError for an invalid or reserved (`chsk/`) event id, data JSON cannot
+   * write, or a bad `timeoutMs`.
    *
-   * A send with `{ timeoutMs }` made before the socket's first open (right after `connect`) waits
-   * for that open, and goes out then, in the order of the calls, before anything the state
-   * listeners send. `timeoutMs` counts from the call, so it bounds the wait and the reply together:
-   * not open in time rejects with `chsk/timeout`. `disconnect()`, or `stopReconnecting` giving up,
-   * rejects the waiting sends with `chsk/closed`. A send made while the socket is stopped, or
-   * reconnects after it was open, or while {@link MAX_WAITING_SENDS} are waiting already, is
-   * rejected with `chsk/closed` at once.
+   * Kept sends: a send made while the socket connects or reconnects (before its first open, or
+   * after a drop), with or without a reply, is kept, at most {@link MAX_WAITING_SENDS}, each until
+   * its own timeout (a request) or until sent. Kept sends go out right after the next handshake, in
+   * the order of the calls, before anything the state listeners send. `timeoutMs` counts from the
+   * call, so it bounds the wait and the reply together: not open in time rejects with
+   * `chsk/timeout`, and nothing is sent later. `pending()` lists the kept sends and `dropPending()`
+   * drops them; `disconnect()`, or `stopReconnecting` giving up, drops them too (requests reject
+   * with `chsk/closed`). A send made while the socket is stopped, or while
+   * {@link MAX_WAITING_SENDS} are kept already, is refused at once: false, or `chsk/closed`.
    *
    * @param {string} eventId a namespaced id such as `"chat/send"`
    * @param {unknown} [data] any JSON value; leave it out to send `[eventId]`
@@ -395,8 +415,10 @@ class Socket {
   /**
    * Calls `fn(eventId, data)` for every event: the server's pushes, and as in Sente
    * `chsk/handshake` with `[uid, null, handshakeData, firstHandshake]`, `chsk/ws-ping` (the server
-   * pinged; no data) and `chsk/bad-event` with a pushed value that is not a valid event. State
-   * changes go to `onState` only.
+   * pinged; no data), `chsk/bad-event` with a pushed value that is not a valid event, and
+   * `chsk/recovery` with what resume recovered (`{recovered: true}` or `{recovered: false, gap}`,
+   * after every open but the first, and on a gap inside a session; never when the server does not
+   * grant resume). State changes go to `onState` only.
    *
    * @param {(eventId: string, data: unknown) => void} fn
    * @returns {() => void} the unsubscribe function
@@ -420,6 +442,45 @@ class Socket {
     const entry = (s, p) => fn(s, p);
     this.#stateListeners.add(entry);
     return () => this.#stateListeners.delete(entry);
+  }
+
+  /**
+   * The sends kept while the socket connects or reconnects, in the order they will go out:
+   * `{ eventId, data, reply, deadline }` (`reply`: a request; `deadline`: when it times out, epoch
+   * ms, or null for a send without a reply). A snapshot: changing it changes nothing.
+   *
+   * @returns {import("./sente.js").PendingSend[]}
+   */
+  pending() {
+    return this.#waiting.map((w) => this.#view(w));
+  }
+
+  /**
+   * Drops kept sends, all of them or those for which `which(pending)` is true: they are never sent,
+   * and a dropped request rejects with `chsk/closed`. Returns how many were dropped.
+   *
+   * @param {(pending: import("./sente.js").PendingSend) => boolean} [which]
+   * @returns {number}
+   */
+  dropPending(which) {
+    if (which !== undefined && typeof which !== "function") {
+      throw new TypeError("dropPending takes a function (pending) => boolean, or nothing");
+    }
+    // the predicate runs over all of them first: one that throws leaves every send kept
+    const drop = this.#waiting.filter((w) => which === undefined || which(this.#view(w)));
+    if (drop.length === 0) return 0;
+    this.#waiting = this.#waiting.filter((w) => !drop.includes(w));
+    for (const w of drop) {
+      clearTimeout(w.timer);
+      const message = `Dropped before ${w.eventId} was sent`;
+      if (w.reply) w.reject(new SenteClosedError(message, { eventId: w.eventId }));
+    }
+    return drop.length;
+  }
+
+  #view(w) {
+    const event = JSON.parse(w.event);
+    return Object.freeze({ eventId: w.eventId, data: event[1], reply: w.reply, deadline: w.deadline });
   }
 
   /** Closes the connection and stops reconnecting; pending replies reject with chsk/closed. */
@@ -531,12 +592,25 @@ class Socket {
     return `${this.#o.protocol}//${this.#o.host}${this.#path}`;
   }
 
+  /** The resume extension's query: `ext=resume`, then the cursor when there is one (and it is wanted). */
+  #resumeQuery(withCursor) {
+    if (!this.#o.resume) return [];
+    const c = withCursor ? this.#cursor : null;
+    return c === null ? [["ext", RESUME]] : [["ext", RESUME], ["epoch", c.epoch], ["seq", c.seq]];
+  }
+
+  /** The query names of the protocol, which win a clash with the application's `params`. */
+  #reserved(names) {
+    return this.#o.resume ? [...names, "ext", "epoch", "seq"] : names;
+  }
+
   #wsUrl() {
     const scheme = this.#o.protocol === "https:" ? "wss:" : "ws:";
     const qs = query([
-      ...this.#userParams(["client-id", "csrf-token"]),
+      ...this.#userParams(this.#reserved(["client-id", "csrf-token"])),
       ["client-id", this.#clientId],
       ["csrf-token", this.#token()],
+      ...this.#resumeQuery(true),
     ]);
     return withQuery(`${scheme}//${this.#o.host}${this.#path}`, qs);
   }
@@ -639,12 +713,13 @@ class Socket {
     this.#closeState({ reason }, { stopped: this.#stopped, type: this.#mode });
   }
 
-  #onHandshake(conn, args) {
+  #onHandshake(conn, args, meta) {
     if (!Array.isArray(args)) {
       this.#report(new TypeError(`A handshake must carry [uid, csrf, data], got ${JSON.stringify(args)}`));
       return;
     }
     if (conn === this.#probe) this.#promoteProbe(conn);
+    const recovery = this.#resumeHandshake(meta, !this.#state.everOpened);
     const uid = args[0] ?? NIL_UID;
     const data = args.length > 2 && args[2] !== undefined ? args[2] : null;
     conn.handshaked = true;
@@ -657,7 +732,7 @@ class Socket {
     }
     this.#sendWaiting(conn);
     const first = !this.#state.everOpened;
-    this.#setState({
+    const patch = {
       open: true,
       everOpened: true,
       type: conn.kind,
@@ -665,8 +740,71 @@ class Socket {
       handshakeData: data,
       nextReconnectAt: null,
       stopped: false,
-    });
+    };
+    if (recovery) patch.recovery = recovery;
+    this.#setState(patch);
     this.#emit(HANDSHAKE, [uid, null, data, first]);
+    if (recovery) this.#emit(RECOVERY, recovery);
+  }
+
+  // ------------------------------------------------------------ resume
+
+  /**
+   * Reads the handshake's grant (its `meta`), moves the cursor, and returns what to report: null on
+   * the first open, or when resume was neither granted now nor before; otherwise recovered or gap.
+   * Recovered only when the server says so for the cursor this client holds.
+   */
+  #resumeHandshake(meta, first) {
+    const had = this.#cursor;
+    const grant = this.#o.resume ? this.#readGrant(meta) : null;
+    if (grant === null) {
+      this.#cursor = null; // not granted: a plain Sente client from now on
+      return had !== null && !first ? Object.freeze({ recovered: false, gap: null }) : null;
+    }
+    const recovered = grant.recovered === true && had !== null && had.epoch === grant.epoch;
+    // Recovered: never backwards (a WebSocket tried while Ajax went on holds an older cursor).
+    // Otherwise the server's cursor is the one that counts, even a lower one (ours was not valid).
+    this.#cursor = { epoch: grant.epoch, seq: recovered ? Math.max(had.seq, grant.seq) : grant.seq };
+    if (first) return null;
+    if (recovered) return Object.freeze({ recovered: true });
+    return Object.freeze({ recovered: false, gap: grant.recovered === false ? gapSize(grant.gap) : null });
+  }
+
+  /** The handshake's resume grant `{ epoch, seq, recovered, gap }`, or null when not granted. */
+  #readGrant(meta) {
+    if (!isObject(meta) || !Array.isArray(meta.ext) || !meta.ext.includes(RESUME)) return null;
+    if (typeof meta.epoch !== "string" || meta.epoch === "" || !isSeq(meta.seq)) {
+      const got = JSON.stringify({ epoch: meta.epoch, seq: meta.seq });
+      this.#report(new TypeError(`A resume grant needs a string epoch and a seq >= 0, got ${got}: ignored`));
+      return null;
+    }
+    return meta;
+  }
+
+  /**
+   * A push: with resume granted, its `meta.seq` numbers its events (the last one is `seq`); those at
+   * or below the cursor are had already and dropped. A `meta.gap` is reported before what follows;
+   * the frame's `seq` is then the new cursor, even a lower one, and all its events are new.
+   */
+  #receivePush(payload, meta) {
+    const c = this.#cursor;
+    if (c === null || !Array.isArray(payload) || !isObject(meta) || !isSeq(meta.seq)) {
+      this.#receiveEvents(payload);
+      return;
+    }
+    if ("gap" in meta) {
+      const epoch = typeof meta.epoch === "string" && meta.epoch !== "" ? meta.epoch : c.epoch;
+      this.#cursor = { epoch, seq: meta.seq };
+      const recovery = Object.freeze({ recovered: false, gap: gapSize(meta.gap) });
+      this.#setState({ recovery });
+      this.#emit(RECOVERY, recovery);
+      this.#receiveEvents(payload);
+      return;
+    }
+    const firstSeq = meta.seq - payload.length + 1;
+    const fresh = payload.filter((_, i) => firstSeq + i > c.seq);
+    this.#cursor = { epoch: c.epoch, seq: Math.max(c.seq, meta.seq) };
+    this.#receiveEvents(fresh);
   }
 
   // ------------------------------------------------------------ events
@@ -708,8 +846,14 @@ class Socket {
   // ------------------------------------------------------------ sending
 
   #sendNoReply(eventId, event) {
-    if (!this.#state.open || !this.#conn) return false;
-    const conn = this.#conn;
+    if (this.#state.open && this.#conn) return this.#writeNoReply(this.#conn, eventId, event);
+    if (this.#stopped || this.#waiting.length >= MAX_WAITING_SENDS) return false;
+    const w = { eventId, event, reply: false, deadline: null, resolve: null, reject: null, timer: null };
+    this.#waiting.push(w);
+    return true;
+  }
+
+  #writeNoReply(conn, eventId, event) {
     if (conn.kind === "ws") return this.#wsWrite(conn, `[${event},null]`);
     this.#post(eventId, event, false, this.#o.ajaxTimeoutMs).catch(() => {});
     return true;
@@ -719,7 +863,7 @@ class Socket {
     if (this.#state.open && this.#conn) {
       return this.#writeWithReply(this.#conn, eventId, event, timeoutMs);
     }
-    if (this.#stopped || this.#state.everOpened) {
+    if (this.#stopped) {
       return Promise.reject(new SenteClosedError(`Not open: ${eventId} was not sent`, { eventId }));
     }
     if (this.#waiting.length >= MAX_WAITING_SENDS) {
@@ -729,7 +873,8 @@ class Socket {
       );
     }
     return new Promise((resolve, reject) => {
-      const w = { eventId, event, deadline: Date.now() + timeoutMs, resolve, reject, timer: null };
+      const deadline = Date.now() + timeoutMs;
+      const w = { eventId, event, reply: true, deadline, resolve, reject, timer: null };
       w.timer = setTimeout(() => {
         this.#waiting = this.#waiting.filter((x) => x !== w);
         const message = `Not open within ${timeoutMs} ms: ${eventId} was not sent`;
@@ -739,12 +884,16 @@ class Socket {
     });
   }
 
-  /** The connection just opened: the waiting sends go out on it, in order, with their time left. */
+  /** The connection just opened: the kept sends go out on it, in order, requests with their time left. */
   #sendWaiting(conn) {
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    for (const w of waiting) {
+    while (this.#waiting.length > 0) {
+      if (conn !== this.#conn || conn.dead) return; // a write failed and closed it: the rest stay kept
+      const w = this.#waiting.shift();
       clearTimeout(w.timer);
+      if (!w.reply) {
+        this.#writeNoReply(conn, w.eventId, w.event);
+        continue;
+      }
       const left = Math.max(0, w.deadline - Date.now());
       this.#writeWithReply(conn, w.eventId, w.event, left).then(w.resolve, w.reject);
     }
@@ -755,7 +904,7 @@ class Socket {
     this.#waiting = [];
     for (const w of waiting) {
       clearTimeout(w.timer);
-      w.reject(makeError(w.eventId));
+      if (w.reply) w.reject(makeError(w.eventId));
     }
   }
 
@@ -864,9 +1013,9 @@ class Socket {
       this.#report(new SyntaxError(`Unreadable frame from the server: ${e.message}`));
       return;
     }
-    const { payload, cb } = frame;
+    const { payload, cb, meta } = frame;
     if (isHandshake(payload)) {
-      this.#onHandshake(conn, payload[1]);
+      this.#onHandshake(conn, payload[1], meta);
     } else if (payload === WS_PING) {
       this.#wsWrite(conn, JSON.stringify([[WS_PONG], null]));
       if (conn === this.#conn) this.#emit(WS_PING, undefined);
@@ -875,7 +1024,7 @@ class Socket {
     } else if (cb !== null && cb !== undefined) {
       this.#onReply(conn, cb, payload);
     } else {
-      this.#receiveEvents(payload);
+      this.#receivePush(payload, meta);
     }
   }
 
@@ -1075,10 +1224,11 @@ class Socket {
       const url = withQuery(
         this.#httpUrl(),
         query([
-          ...this.#userParams(["udt", "client-id", "handshake?"]),
+          ...this.#userParams(this.#reserved(["udt", "client-id", "handshake?"])),
           ["udt", Date.now()],
           ["client-id", this.#clientId],
           ["handshake?", conn.handshaked ? null : 1],
+          ...this.#resumeQuery(true),
         ]),
       );
       const controller = new AbortController();
@@ -1109,17 +1259,18 @@ class Socket {
       }
       clearTimeout(timer);
       if (conn.closed || conn !== this.#conn) return;
-      let payload;
+      let frame;
       try {
-        payload = readFrame(text).payload;
+        frame = readFrame(text);
       } catch (e) {
         this.#report(new SyntaxError(`Unreadable poll response: ${e.message}`));
         conn.closed = true;
         this.#failed({ reason: "unexpected", status });
         return;
       }
-      if (isHandshake(payload)) this.#onHandshake(conn, payload[1]);
-      else if (payload !== TIMEOUT) this.#receiveEvents(payload);
+      const { payload, meta } = frame;
+      if (isHandshake(payload)) this.#onHandshake(conn, payload[1], meta);
+      else if (payload !== TIMEOUT) this.#receivePush(payload, meta);
     }
   }
 
@@ -1140,7 +1291,7 @@ class Socket {
     let status;
     let text;
     try {
-      const res = await this.#fetch(this.#httpUrl(), {
+      const res = await this.#fetch(withQuery(this.#httpUrl(), query(this.#resumeQuery(false))), {
         method: "POST",
         headers: this.#headers({ "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8" }),
         body,
