@@ -9,27 +9,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbound side of one WebSocket: a single-writer queue (the next frame is handed to the
- * adapter only after the previous write completed) with two bounds that keep a slow consumer from
- * taking the server's memory: more than {@code maxQueued} frames waiting, or more than {@code
- * maxQueuedBytes} bytes queued plus being written (the frame handed to the adapter counts until its
- * callback ran). A frame that would cross either bound closes the socket with 1008 and cuts the
- * connection at once: a client that does not read would never see the close frame. The first frame
- * always goes out, even when larger than the byte bound.
+ * The outbound side of one WebSocket, a single writer: the next frame is handed to the adapter only
+ * once the previous write completed, so there is at most one write in flight. Frames wait in two
+ * queues: control frames (the pongs that answer the client's pings) go out ahead of the queued
+ * pushes, replies and server pings; the close goes out after everything queued before it.
+ *
+ * <p>Two bounds keep a slow consumer from taking the server's memory: more than {@code maxQueued}
+ * frames waiting, or more than {@code maxQueuedBytes} bytes queued plus being written (the frame in
+ * flight counts until its callback ran). A frame that would cross either bound cuts the socket (see
+ * {@link State#CLOSED}). The first frame always goes out, even when larger than the byte bound.
+ *
+ * <p>All state is guarded by this object's lock; no adapter call is made holding it. The writer is
+ * its own write callback: with one write in flight, one object serves every write.
  */
-final class SocketWriter {
+final class SocketWriter implements WebSocketChannel.WriteCallback {
   private static final Logger LOG = LoggerFactory.getLogger(SocketWriter.class);
+
+  /** The writer's states; each moves only forward, OPEN to CLOSING to CLOSED. */
+  enum State {
+    /**
+     * Frames are accepted within the bounds and written one at a time, control frames first. {@link
+     * #close} moves to {@link #CLOSING}; a frame beyond the bounds, a failed write or the socket's
+     * close move straight to {@link #CLOSED}.
+     */
+    OPEN,
+    /**
+     * A close was asked for: no new frame is accepted ({@link #send} returns false, so the events
+     * wait for the client's next socket), the frames queued before the close still go out, then the
+     * close itself, which moves to {@link #CLOSED}. A failed write or the socket's close move to
+     * {@link #CLOSED} at once, the close still handed to the adapter if it had not been.
+     */
+    CLOSING,
+    /**
+     * Nothing more is written and the queues are dropped: the close went to the adapter, or the
+     * socket closed, or the connection was cut as a slow consumer (close code 1008 and {@link
+     * WebSocketChannel#disconnect()} at once, ahead of anything queued: a client that does not read
+     * would never see a close frame queued behind its frames).
+     */
+    CLOSED
+  }
 
   private final WsConnection conn;
   private final int maxQueued;
   private final long maxQueuedBytes;
   private WebSocketChannel channel;
+  private State state = State.OPEN;
+  private ArrayDeque<Packed> control; // created by the first control frame that has to wait
   private ArrayDeque<Packed> queue; // created by the first frame that has to wait
-  private boolean writing;
-  private long queuedBytes; // queued frames plus the one being written
-  private long writingBytes; // the one being written
-  private boolean closed;
-  private boolean closing;
+  private boolean writing; // a write is in flight
+  private long queuedBytes; // both queues plus the frame in flight
+  private long writingBytes; // the frame in flight
+  private int closeCode; // while CLOSING and the close is not yet handed to the adapter
+  private String closeReason; // idem; null once handed over
 
   SocketWriter(WsConnection conn, int maxQueued, long maxQueuedBytes) {
     this.conn = conn;
@@ -50,15 +81,8 @@ final class SocketWriter {
     return channel;
   }
 
-  /** The socket closed: drops what is queued. */
-  synchronized void closed() {
-    closed = true;
-    queue = null;
-    queuedBytes = 0;
-  }
-
-  synchronized boolean isOpen() {
-    return !closed && channel != null && channel.isOpen();
+  synchronized State state() {
+    return state;
   }
 
   /** Bytes queued for this socket plus the frame being written (0 once closed). */
@@ -66,16 +90,35 @@ final class SocketWriter {
     return queuedBytes;
   }
 
-  boolean send(Packed frame, boolean bounded) {
+  /**
+   * Queues a push, reply or server ping behind the frames already queued; false when the writer is
+   * not {@link State#OPEN} or the frame cut the socket as a slow consumer.
+   */
+  boolean send(Packed frame) {
+    return offer(frame, false, true);
+  }
+
+  /** Like {@link #send} without the bounds, for frames that are bounded already. */
+  boolean sendUnbounded(Packed frame) {
+    return offer(frame, false, false);
+  }
+
+  /** Queues a control frame (a pong) ahead of the queued pushes, within the same bounds. */
+  boolean sendControl(Packed frame) {
+    return offer(frame, true, true);
+  }
+
+  private boolean offer(Packed frame, boolean isControl, boolean bounded) {
     WebSocketChannel target;
     boolean tooSlow = false;
     long size = weight(frame);
     synchronized (this) {
-      if (closed || closing || channel == null) {
+      if (state != State.OPEN || channel == null) {
         return false;
       }
+      target = channel;
       if (writing) {
-        int frames = queue == null ? 0 : queue.size();
+        int frames = size(control) + size(queue);
         if (bounded && (frames >= maxQueued || queuedBytes + size > maxQueuedBytes)) {
           LOG.warn(
               "Closing WebSocket of client {} (user {}): {} frames and {} bytes queued, client"
@@ -84,16 +127,14 @@ final class SocketWriter {
               safe(conn.userId),
               frames,
               queuedBytes);
-          queue = null;
-          queuedBytes = 0;
-          closing = true;
+          toClosed();
           tooSlow = true;
-          target = channel;
         } else {
-          if (queue == null) {
-            queue = new ArrayDeque<>(4);
+          if (isControl) {
+            control = add(control, frame);
+          } else {
+            queue = add(queue, frame);
           }
-          queue.add(frame);
           queuedBytes += size;
           return true;
         }
@@ -101,22 +142,128 @@ final class SocketWriter {
         writing = true;
         queuedBytes = size;
         writingBytes = size;
-        target = channel;
       }
     }
     if (tooSlow) {
-      closeSlowConsumer(target);
+      cut(target);
       return false;
     }
-    write(target, frame);
+    target.send(frame, this);
     return true;
   }
 
   /**
-   * Closes with 1008 and cuts the connection at once: the close frame would wait behind the frames
-   * the client does not read. The client's grace period starts now.
+   * Asks for the close: {@link State#OPEN} moves to {@link State#CLOSING}, and the close goes out
+   * once the frames queued before it are written (at once when nothing is). Later calls do nothing.
    */
-  private void closeSlowConsumer(WebSocketChannel target) {
+  void close(int code, String reason) {
+    synchronized (this) {
+      if (state != State.OPEN || channel == null) {
+        return;
+      }
+      state = State.CLOSING;
+      closeCode = code;
+      closeReason = reason;
+      if (writing) {
+        return; // the write's callback drains the queues, then closes
+      }
+    }
+    closeIfDrained();
+  }
+
+  /**
+   * The socket closed (reported by the adapter, or decided by the engine): {@link State#CLOSED}.
+   */
+  void closed() {
+    WebSocketChannel target;
+    int code;
+    String reason;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      target = closeReason == null ? null : channel; // a close asked for and not handed over yet
+      code = closeCode;
+      reason = closeReason;
+      toClosed();
+    }
+    if (target != null) {
+      target.close(code, reason);
+    }
+  }
+
+  /** The write in flight completed: the next frame, or the close once the queues are drained. */
+  @Override
+  public void succeeded() {
+    Packed next;
+    WebSocketChannel target;
+    synchronized (this) {
+      if (state != State.CLOSED) { // CLOSED has dropped the count already
+        queuedBytes -= writingBytes;
+      }
+      writingBytes = 0;
+      next = state == State.CLOSED ? null : poll();
+      if (next == null) {
+        writing = false;
+      } else {
+        writingBytes = weight(next);
+      }
+      target = channel;
+    }
+    if (next != null) {
+      target.send(next, this);
+    } else {
+      closeIfDrained();
+    }
+  }
+
+  /** The one failure path: a failed write drops the queues and closes the socket with 1011. */
+  @Override
+  public void failed(Throwable cause) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Write to client {} failed: {}", safe(conn.clientId), safe(cause));
+    }
+    synchronized (this) {
+      writing = false;
+      control = null;
+      queue = null;
+      queuedBytes = 0;
+      writingBytes = 0;
+      if (state == State.OPEN) {
+        state = State.CLOSING;
+        closeCode = 1011;
+        closeReason = "Write failed";
+      }
+    }
+    closeIfDrained();
+    conn.closeAsked(1011, "Write failed");
+  }
+
+  /** In {@link State#CLOSING} with nothing queued or in flight: hands the close to the adapter. */
+  private void closeIfDrained() {
+    WebSocketChannel target;
+    int code;
+    String reason;
+    synchronized (this) {
+      if (state != State.CLOSING
+          || writing
+          || size(control) + size(queue) > 0
+          || closeReason == null) {
+        return;
+      }
+      target = channel;
+      code = closeCode;
+      reason = closeReason;
+      toClosed();
+    }
+    target.close(code, reason);
+  }
+
+  /**
+   * Cuts a slow consumer: close code 1008 and the connection dropped at once, the close frame would
+   * wait behind the frames the client does not read. The client's grace period starts now.
+   */
+  private void cut(WebSocketChannel target) {
     try {
       target.close(WsConnection.CLOSE_POLICY, "Outbound queue full");
     } finally {
@@ -125,49 +272,28 @@ final class SocketWriter {
     }
   }
 
-  private void write(WebSocketChannel target, Packed frame) {
-    target.send(
-        frame,
-        new WebSocketChannel.WriteCallback() {
-          @Override
-          public void succeeded() {
-            writeNext();
-          }
-
-          @Override
-          public void failed(Throwable cause) {
-            if (LOG.isDebugEnabled()) {
-              LOG.debug("Write to client {} failed: {}", safe(conn.clientId), safe(cause));
-            }
-            synchronized (SocketWriter.this) {
-              writing = false;
-              queue = null;
-              queuedBytes = 0;
-            }
-            conn.close(1011, "Write failed");
-          }
-        });
+  /** Moves to {@link State#CLOSED}, dropping the queues; call holding the lock. */
+  private void toClosed() {
+    state = State.CLOSED;
+    control = null;
+    queue = null;
+    queuedBytes = 0;
+    closeReason = null;
   }
 
-  private void writeNext() {
-    Packed next;
-    WebSocketChannel target;
-    synchronized (this) {
-      if (closed || closing) {
-        writing = false;
-        writingBytes = 0;
-        return;
-      }
-      queuedBytes -= writingBytes;
-      next = queue == null ? null : queue.poll();
-      if (next == null) {
-        writing = false;
-        writingBytes = 0;
-        return;
-      }
-      writingBytes = weight(next);
-      target = channel;
-    }
-    write(target, next);
+  /** The next frame to write, control frames first; call holding the lock. */
+  private Packed poll() {
+    Packed next = control == null ? null : control.poll();
+    return next != null ? next : queue == null ? null : queue.poll();
+  }
+
+  private static ArrayDeque<Packed> add(ArrayDeque<Packed> deque, Packed frame) {
+    ArrayDeque<Packed> out = deque == null ? new ArrayDeque<>(4) : deque;
+    out.add(frame);
+    return out;
+  }
+
+  private static int size(ArrayDeque<Packed> deque) {
+    return deque == null ? 0 : deque.size();
   }
 }

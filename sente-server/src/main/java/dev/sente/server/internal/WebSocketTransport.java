@@ -106,7 +106,7 @@ final class WebSocketTransport implements LocalDelivery {
                 id -> conn.warnBadInput("Reserved event id (delivered as chsk/bad-event)", id));
     if (Protocol.WS_PING.equals(event.id())) {
       if (callback != null) {
-        conn.send(protocol.pong(callback));
+        conn.sendControl(protocol.pong(callback));
       }
       notify(handlers, event, conn);
       return;

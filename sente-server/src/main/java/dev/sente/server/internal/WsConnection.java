@@ -167,13 +167,14 @@ final class WsConnection implements WebSocketListener {
     }
   }
 
-  boolean isOpen() {
-    return writer.isOpen();
-  }
-
   /** Queues a frame; false when the socket is closed or was just closed as a slow consumer. */
   boolean send(Packed frame) {
-    return writer.send(frame, true);
+    return writer.send(frame);
+  }
+
+  /** Queues a pong, ahead of the queued pushes; false when the socket is closed. */
+  boolean sendControl(Packed frame) {
+    return writer.sendControl(frame);
   }
 
   /**
@@ -182,7 +183,7 @@ final class WsConnection implements WebSocketListener {
    * must not be closed before it was registered.
    */
   void sendOpening(Packed frame) {
-    writer.send(frame, false);
+    writer.sendUnbounded(frame);
   }
 
   /** Bytes queued for this socket plus the frame being written (0 once closed). */
@@ -190,11 +191,14 @@ final class WsConnection implements WebSocketListener {
     return writer.queuedBytes();
   }
 
+  /** Closes the socket after the frames queued so far (see {@link SocketWriter.State#CLOSING}). */
   void close(int code, String reason) {
-    WebSocketChannel target = writer.channel();
-    if (target != null) {
-      target.close(code, reason);
-    }
+    writer.close(code, reason);
+    closeAsked(code, reason);
+  }
+
+  /** A close was asked for; while reading is paused, the engine forgets the socket at once. */
+  void closeAsked(int code, String reason) {
     if (isReadingPaused()) {
       // the client's answer to the close waits unread behind its events: forget the socket now
       // (the adapter cuts the connection after its close timeout)
