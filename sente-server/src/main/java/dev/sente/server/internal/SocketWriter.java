@@ -5,6 +5,7 @@ import static dev.sente.core.internal.Logs.safe;
 import dev.sente.core.Packed;
 import dev.sente.server.spi.WebSocketChannel;
 import java.util.ArrayDeque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,11 @@ import org.slf4j.LoggerFactory;
  * The outbound side of one WebSocket, a single writer: the next frame is handed to the adapter only
  * once the previous write completed, so there is at most one write in flight. Frames wait in two
  * queues: control frames (the pongs that answer the client's pings) go out ahead of the queued
- * pushes, replies and server pings; the close goes out after everything queued before it.
+ * pushes, replies and server pings; the close goes out after everything queued before it. Nothing
+ * is written before the frames that open the socket (the handshake, then the events kept for its
+ * client), which {@link #start} puts ahead of whatever was queued while the socket was being
+ * registered: so no push overtakes the handshake, and the handshake is written outside the registry
+ * lock.
  *
  * <p>Two bounds keep a slow consumer from taking the server's memory: more than {@code maxQueued}
  * frames waiting, or more than {@code maxQueuedBytes} bytes queued plus being written (the frame in
@@ -25,8 +30,15 @@ import org.slf4j.LoggerFactory;
 final class SocketWriter implements WebSocketChannel.WriteCallback {
   private static final Logger LOG = LoggerFactory.getLogger(SocketWriter.class);
 
-  /** The writer's states; each moves only forward, OPEN to CLOSING to CLOSED. */
+  /** The writer's states; each moves only forward, OPENING to OPEN to CLOSING to CLOSED. */
   enum State {
+    /**
+     * The socket is being registered: frames are accepted within the bounds and queued, none is
+     * written. {@link #start} moves to {@link #OPEN}, writing the opening frames first; {@link
+     * #close} moves to {@link #CLOSING} (the close then still waits for the opening frames), a
+     * frame beyond the bounds or the socket's close to {@link #CLOSED}.
+     */
+    OPENING,
     /**
      * Frames are accepted within the bounds and written one at a time, control frames first. {@link
      * #close} moves to {@link #CLOSING}; a frame beyond the bounds, a failed write or the socket's
@@ -53,7 +65,8 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
   private final int maxQueued;
   private final long maxQueuedBytes;
   private WebSocketChannel channel;
-  private State state = State.OPEN;
+  private State state = State.OPENING;
+  private boolean started; // the opening frames were queued ahead of the rest
   private ArrayDeque<Packed> control; // created by the first control frame that has to wait
   private ArrayDeque<Packed> queue; // created by the first frame that has to wait
   private boolean writing; // a write is in flight
@@ -91,35 +104,66 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
   }
 
   /**
-   * Queues a push, reply or server ping behind the frames already queued; false when the writer is
-   * not {@link State#OPEN} or the frame cut the socket as a slow consumer.
+   * Puts the frames that open the socket ahead of everything queued so far and starts writing:
+   * {@link State#OPENING} moves to {@link State#OPEN} (or, when a close was asked for meanwhile,
+   * the opening frames still go out before it). Unbounded: they are bounded already (the kept
+   * events by {@code maxQueuedBytes}), and a socket must not be cut before it was registered.
    */
-  boolean send(Packed frame) {
-    return offer(frame, false, true);
+  void start(List<Packed> opening) {
+    Packed first;
+    WebSocketChannel target;
+    synchronized (this) {
+      if (state == State.CLOSED || started) {
+        return;
+      }
+      started = true;
+      if (state == State.OPENING) {
+        state = State.OPEN;
+      }
+      for (int i = opening.size() - 1; i >= 0; i--) {
+        control = addFirst(control, opening.get(i));
+        queuedBytes += weight(opening.get(i));
+      }
+      first = poll();
+      if (first != null) {
+        writing = true;
+        writingBytes = weight(first);
+      }
+      target = channel;
+    }
+    if (first != null) {
+      target.send(first, this);
+    } else {
+      closeIfDrained();
+    }
   }
 
-  /** Like {@link #send} without the bounds, for frames that are bounded already. */
-  boolean sendUnbounded(Packed frame) {
-    return offer(frame, false, false);
+  /**
+   * Queues a push, reply or server ping behind the frames already queued; false when the writer is
+   * not {@link State#OPENING} or {@link State#OPEN}, or the frame cut the socket as a slow
+   * consumer.
+   */
+  boolean send(Packed frame) {
+    return offer(frame, false);
   }
 
   /** Queues a control frame (a pong) ahead of the queued pushes, within the same bounds. */
   boolean sendControl(Packed frame) {
-    return offer(frame, true, true);
+    return offer(frame, true);
   }
 
-  private boolean offer(Packed frame, boolean isControl, boolean bounded) {
+  private boolean offer(Packed frame, boolean isControl) {
     WebSocketChannel target;
     boolean tooSlow = false;
     long size = weight(frame);
     synchronized (this) {
-      if (state != State.OPEN || channel == null) {
+      if ((state != State.OPEN && state != State.OPENING) || channel == null) {
         return false;
       }
       target = channel;
-      if (writing) {
+      if (writing || !started) {
         int frames = size(control) + size(queue);
-        if (bounded && (frames >= maxQueued || queuedBytes + size > maxQueuedBytes)) {
+        if ((frames >= maxQueued || queuedBytes + size > maxQueuedBytes)) {
           LOG.warn(
               "Closing WebSocket of client {} (user {}): {} frames and {} bytes queued, client"
                   + " too slow",
@@ -158,14 +202,14 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
    */
   void close(int code, String reason) {
     synchronized (this) {
-      if (state != State.OPEN || channel == null) {
+      if ((state != State.OPEN && state != State.OPENING) || channel == null) {
         return;
       }
       state = State.CLOSING;
       closeCode = code;
       closeReason = reason;
-      if (writing) {
-        return; // the write's callback drains the queues, then closes
+      if (writing || !started) {
+        return; // the write's callback (or the start) drains the queues, then closes
       }
     }
     closeIfDrained();
@@ -229,7 +273,7 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
       queue = null;
       queuedBytes = 0;
       writingBytes = 0;
-      if (state == State.OPEN) {
+      if (state == State.OPEN || state == State.OPENING) {
         state = State.CLOSING;
         closeCode = 1011;
         closeReason = "Write failed";
@@ -247,6 +291,7 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
     synchronized (this) {
       if (state != State.CLOSING
           || writing
+          || !started
           || size(control) + size(queue) > 0
           || closeReason == null) {
         return;
@@ -290,6 +335,12 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
   private static ArrayDeque<Packed> add(ArrayDeque<Packed> deque, Packed frame) {
     ArrayDeque<Packed> out = deque == null ? new ArrayDeque<>(4) : deque;
     out.add(frame);
+    return out;
+  }
+
+  private static ArrayDeque<Packed> addFirst(ArrayDeque<Packed> deque, Packed frame) {
+    ArrayDeque<Packed> out = deque == null ? new ArrayDeque<>(4) : deque;
+    out.addFirst(frame);
     return out;
   }
 

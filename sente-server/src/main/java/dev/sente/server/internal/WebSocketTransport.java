@@ -43,10 +43,16 @@ final class WebSocketTransport implements LocalDelivery {
         this, userId, clientId, request, config.maxQueuedFrames(), config.maxQueuedBytes());
   }
 
+  /**
+   * Registers an opened socket as its client's, then writes its handshake and the events kept for
+   * it. The socket queues any push that reaches it meanwhile behind those frames, so none overtakes
+   * the handshake, and nothing is written holding the registry lock.
+   */
   void opened(WsConnection conn) {
     Packed handshake = engine.requests().handshake(conn.userId, conn.request);
     WsConnection replaced;
     ClientEntry entry;
+    List<Event> pending;
     Registry.UserChange change;
     ConnectedUsers before;
     ConnectedUsers after;
@@ -60,16 +66,9 @@ final class WebSocketTransport implements LocalDelivery {
               () ->
                   new ClientEntry(
                       Transport.WEBSOCKET, conn.userId, conn.clientId, engine.serialExecutor()));
-      // Queued under the lock (sends never block), so that no push can overtake the handshake,
-      // and the socket is registered before the client can see the handshake and act on it.
+      // registered before the client can see the handshake and act on it
       conn.handlers = entry.handlers;
-      conn.sendOpening(handshake);
-      List<Event> pending = entry.takePending();
-      if (!pending.isEmpty()) {
-        for (PushFrames.Part part : pushFrames(pending, protocol.push(pending))) {
-          conn.sendOpening(part.frame());
-        }
-      }
+      pending = entry.takePending();
       replaced = entry.socket;
       entry.socket = conn;
       entry.request = conn.request;
@@ -77,6 +76,18 @@ final class WebSocketTransport implements LocalDelivery {
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : presence.snapshotIfListened();
     }
+    List<Packed> opening;
+    if (pending.isEmpty()) {
+      opening = List.of(handshake);
+    } else {
+      List<PushFrames.Part> parts = pushFrames(pending, protocol.push(pending));
+      opening = new ArrayList<>(1 + parts.size());
+      opening.add(handshake);
+      for (PushFrames.Part part : parts) {
+        opening.add(part.frame());
+      }
+    }
+    conn.start(opening);
     if (replaced != null && replaced != conn) {
       replaced.close(1000, "Replaced by a newer connection of the same client");
     }

@@ -8,6 +8,7 @@ import dev.sente.core.internal.LogLimiter;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.spi.WebSocketChannel;
 import dev.sente.server.spi.WebSocketListener;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,12 +179,12 @@ final class WsConnection implements WebSocketListener {
   }
 
   /**
-   * Queues one of the frames that open the socket (the handshake, the events kept for it) without
-   * the bounds: they are bounded already (the kept events by {@code maxQueuedBytes}), and a socket
-   * must not be closed before it was registered.
+   * Writes the frames that open the socket (the handshake, the events kept for it) ahead of
+   * anything queued while it was being registered, and starts writing; called once, after the
+   * socket was registered, outside the registry lock.
    */
-  void sendOpening(Packed frame) {
-    writer.sendUnbounded(frame);
+  void start(List<Packed> opening) {
+    writer.start(opening);
   }
 
   /** Bytes queued for this socket plus the frame being written (0 once closed). */
