@@ -163,7 +163,8 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
       target = channel;
       if (writing || !started) {
         int frames = size(control) + size(queue);
-        if ((frames >= maxQueued || queuedBytes + size > maxQueuedBytes)) {
+        boolean over = frames >= maxQueued || queuedBytes + size > maxQueuedBytes;
+        if (over && (writing || frames > 0)) { // while opening, a lone frame waits as if written
           LOG.warn(
               "Closing WebSocket of client {} (user {}): {} frames and {} bytes queued, client"
                   + " too slow",

@@ -92,4 +92,18 @@ class SocketOpeningTest {
     assertThat(channel.closeCode).isEqualTo(1000);
     assertThat(writer.state()).isEqualTo(SocketWriter.State.CLOSED);
   }
+
+  @Test
+  void aLoneFrameLargerThanTheByteBoundWaitsForTheOpeningAsItWouldGoOutOnAnIdleSocket() {
+    FakeExchange.FakeSocket channel = new FakeExchange.FakeSocket(null);
+    SocketWriter writer = new SocketWriter(null, 16, 1024);
+    writer.open(channel);
+    String large = "z".repeat(2000);
+
+    assertThat(writer.send(Packed.text(large))).isTrue();
+    writer.start(List.of(Packed.text("handshake")));
+
+    assertThat(channel.frames()).containsExactly("handshake", large);
+    assertThat(writer.state()).isEqualTo(SocketWriter.State.OPEN);
+  }
 }
