@@ -3,7 +3,6 @@ package dev.sente.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sente.core.Packed;
-import dev.sente.core.time.ManualScheduler;
 import dev.sente.server.SenteServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,14 +15,11 @@ import org.junit.jupiter.api.Test;
  */
 class SocketOpeningTest {
   private static final String HANDSHAKE = "[[\"chsk/handshake\",[\"alice\",null,null]],null]";
-  private final ManualScheduler time = new ManualScheduler();
-  private SenteServer sente;
+  private final EngineFixture fixture = new EngineFixture();
 
   @AfterEach
   void close() {
-    if (sente != null) {
-      sente.close();
-    }
+    fixture.close();
   }
 
   private FakeExchange webSocket(String user, String clientId) {
@@ -34,12 +30,7 @@ class SocketOpeningTest {
 
   @Test
   void noFrameIsHandedToTheAdapterHoldingTheRegistryLock() {
-    sente =
-        SenteServer.builder()
-            .scheduler(time)
-            .handlerExecutor(Runnable::run)
-            .userId(request -> request.sessionAttribute("uid"))
-            .build();
+    SenteServer sente = fixture.start(SenteServer.builder(), Runnable::run, false);
     Registry registry = ((Engine) sente).registry;
     FakeExchange first = webSocket("alice", "c1");
     sente.endpoint().handle(first);

@@ -2,7 +2,6 @@ package dev.sente.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sente.core.time.ManualScheduler;
 import dev.sente.server.SenteServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,29 +12,19 @@ import org.junit.jupiter.api.Test;
  * for waits for the client's next socket instead of being lost with this one.
  */
 class SocketWriterOrderTest {
-  private final ManualScheduler time = new ManualScheduler();
+  private final EngineFixture fixture = new EngineFixture();
   private SenteServer sente;
 
   @AfterEach
   void close() {
-    if (sente != null) {
-      sente.close();
-    }
+    fixture.close();
   }
 
   private FakeExchange.FakeSocket openSocket(String user, String clientId) {
     if (sente == null) {
-      sente =
-          SenteServer.builder()
-              .scheduler(time)
-              .handlerExecutor(Runnable::run)
-              .userId(request -> request.sessionAttribute("uid"))
-              .build();
+      sente = fixture.start(SenteServer.builder(), Runnable::run, false);
     }
-    FakeExchange exchange = FakeExchange.webSocket("client-id=" + clientId);
-    exchange.session.put("uid", user);
-    sente.endpoint().handle(exchange);
-    return exchange.socket;
+    return fixture.openSocket(user, clientId);
   }
 
   @Test
