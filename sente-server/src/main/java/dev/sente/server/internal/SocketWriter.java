@@ -49,7 +49,9 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
      * A close was asked for: no new frame is accepted ({@link #send} returns false, so the events
      * wait for the client's next socket), the frames queued before the close still go out, then the
      * close itself, which moves to {@link #CLOSED}. A failed write or the socket's close move to
-     * {@link #CLOSED} at once, the close still handed to the adapter if it had not been.
+     * {@link #CLOSED} at once, the close still handed to the adapter if it had not been. So does
+     * {@link #cutIfClosing} (the connection cut with the close), for a client that stopped reading
+     * and would keep the socket closing for good.
      */
     CLOSING,
     /**
@@ -303,6 +305,36 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
       toClosed();
     }
     target.close(code, reason);
+  }
+
+  /**
+   * Cuts the connection when the close asked for is still waiting behind queued frames (the client
+   * stopped reading): the close goes to the adapter with the connection dropped at once, and the
+   * socket is forgotten. Does nothing once the close went out.
+   */
+  void cutIfClosing() {
+    WebSocketChannel target;
+    int code;
+    String reason;
+    synchronized (this) {
+      if (state != State.CLOSING || closeReason == null) {
+        return;
+      }
+      target = channel;
+      code = closeCode;
+      reason = closeReason;
+      toClosed();
+    }
+    LOG.warn(
+        "Cutting WebSocket of client {} (user {}): its close waited behind frames it does not read",
+        safe(conn.clientId),
+        safe(conn.userId));
+    try {
+      target.close(code, reason);
+    } finally {
+      target.disconnect();
+      conn.onClose(code, reason);
+    }
   }
 
   /**

@@ -192,9 +192,16 @@ final class WsConnection implements WebSocketListener {
     return writer.queuedBytes();
   }
 
-  /** Closes the socket after the frames queued so far (see {@link SocketWriter.State#CLOSING}). */
+  /**
+   * Closes the socket after the frames queued so far (see {@link SocketWriter.State#CLOSING}); when
+   * they are still not written after the ping timeout, the connection is cut.
+   */
   void close(int code, String reason) {
     writer.close(code, reason);
+    if (writer.state() == SocketWriter.State.CLOSING) {
+      Engine engine = transport.engine();
+      engine.scheduler().schedule(engine.config().pingTimeoutMillis(), writer::cutIfClosing);
+    }
     closeAsked(code, reason);
   }
 

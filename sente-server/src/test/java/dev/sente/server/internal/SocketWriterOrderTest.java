@@ -77,4 +77,21 @@ class SocketWriterOrderTest {
         .containsExactly(
             "[[\"chsk/handshake\",[\"alice\",null,null]],null]", "[[[\"x/b\",2]],null]");
   }
+
+  @Test
+  void aCloseStillWaitingForItsQueueAfterThePingTimeoutCutsTheConnection() {
+    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    socket.stalled = true; // the client stopped reading
+    sente.send("alice", "x/a", 1, true);
+    sente.send("alice", "x/b", 2, true);
+    sente.disconnect("alice");
+
+    fixture.time.advance(SenteServer.Builder.DEFAULT_PING_TIMEOUT.toMillis() - 1);
+    assertThat(socket.disconnected).isFalse();
+    fixture.time.advance(1);
+
+    assertThat(socket.disconnected).as("cut: its queue would never drain").isTrue();
+    assertThat(socket.closeCode).isEqualTo(1000);
+    assertThat(sente.backlog().outboundBytes()).isZero();
+  }
 }
