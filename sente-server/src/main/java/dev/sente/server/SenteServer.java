@@ -2,7 +2,6 @@ package dev.sente.server;
 
 import dev.sente.core.Packer;
 import dev.sente.core.Protocol;
-import dev.sente.core.json.JsonPacker;
 import dev.sente.core.time.Scheduler;
 import dev.sente.server.internal.Engine;
 import dev.sente.server.spi.SenteEndpoint;
@@ -176,33 +175,33 @@ public interface SenteServer extends AutoCloseable {
     /** The client's HTTP timeout for polls; the long-poll timeout must stay below it. */
     public static final Duration CLIENT_AJAX_TIMEOUT = Duration.ofSeconds(60);
 
-    private String path = DEFAULT_PATH;
-    private Packer packer;
-    private UserIdResolver userIdResolver = request -> Optional.empty();
-    private Function<SenteRequest, Object> handshakeData = request -> null;
-    private CsrfTokenSource csrf;
-    private CsrfTokens csrfTokens;
-    private OriginPolicy originPolicy = new OriginPolicy.SameOrigin();
-    private OriginPolicy.SameOrigin serverOrigins =
-        new OriginPolicy.SameOrigin(DEFAULT_SERVER_ORIGINS);
-    private Function<SenteRequest, Optional<Rejection>> rejectWhen = request -> Optional.empty();
-    private Predicate<SenteRequest> authorize = request -> true;
-    private Duration keepAlive = DEFAULT_KEEP_ALIVE;
-    private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
-    private Duration longPollTimeout = DEFAULT_LONG_POLL_TIMEOUT;
-    private Duration webSocketBatch = DEFAULT_WEBSOCKET_BATCH;
-    private Duration ajaxBatch = DEFAULT_AJAX_BATCH;
-    private Duration webSocketGrace = DEFAULT_WEBSOCKET_GRACE;
-    private Duration ajaxGrace = DEFAULT_AJAX_GRACE;
-    private long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
-    private int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
-    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
-    private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
-    private int maxHeldPolls = DEFAULT_MAX_HELD_POLLS;
-    private int maxInboundEvents = DEFAULT_MAX_INBOUND_EVENTS;
-    private Scheduler scheduler;
-    private Executor handlerExecutor;
-    private ErrorHandler errorHandler =
+    // read by SenteConfig's constructor, which copies them
+    String path = DEFAULT_PATH;
+    Packer packer;
+    UserIdResolver userIdResolver = request -> Optional.empty();
+    Function<SenteRequest, Object> handshakeData = request -> null;
+    CsrfTokenSource csrf;
+    CsrfTokens csrfTokens;
+    OriginPolicy originPolicy = new OriginPolicy.SameOrigin();
+    OriginPolicy.SameOrigin serverOrigins = new OriginPolicy.SameOrigin(DEFAULT_SERVER_ORIGINS);
+    Function<SenteRequest, Optional<Rejection>> rejectWhen = request -> Optional.empty();
+    Predicate<SenteRequest> authorize = request -> true;
+    Duration keepAlive = DEFAULT_KEEP_ALIVE;
+    Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+    Duration longPollTimeout = DEFAULT_LONG_POLL_TIMEOUT;
+    Duration webSocketBatch = DEFAULT_WEBSOCKET_BATCH;
+    Duration ajaxBatch = DEFAULT_AJAX_BATCH;
+    Duration webSocketGrace = DEFAULT_WEBSOCKET_GRACE;
+    Duration ajaxGrace = DEFAULT_AJAX_GRACE;
+    long maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    int maxQueuedFrames = DEFAULT_MAX_QUEUED_FRAMES;
+    long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
+    int maxHeldPolls = DEFAULT_MAX_HELD_POLLS;
+    int maxInboundEvents = DEFAULT_MAX_INBOUND_EVENTS;
+    Scheduler scheduler;
+    Executor handlerExecutor;
+    ErrorHandler errorHandler =
         (error, message) ->
             LoggerFactory.getLogger(SenteServer.class)
                 .error(
@@ -464,32 +463,7 @@ public interface SenteServer extends AutoCloseable {
         }
         policy = serverOrigins;
       }
-      return new SenteConfig(
-          path,
-          packer != null ? packer : JsonPacker.create(),
-          userIdResolver,
-          handshakeData,
-          Optional.ofNullable(csrf),
-          Optional.ofNullable(csrfTokens),
-          policy,
-          rejectWhen,
-          authorize,
-          keepAlive.toMillis(),
-          pingTimeout.toMillis(),
-          longPollTimeout.toMillis(),
-          webSocketBatch.toMillis(),
-          ajaxBatch.toMillis(),
-          webSocketGrace.toMillis(),
-          ajaxGrace.toMillis(),
-          maxMessageBytes,
-          maxQueuedFrames,
-          maxQueuedBytes,
-          maxPendingEvents,
-          maxHeldPolls,
-          maxInboundEvents,
-          Optional.ofNullable(scheduler),
-          Optional.ofNullable(handlerExecutor),
-          errorHandler);
+      return new SenteConfig(this, policy);
     }
 
     /** Builds the server. */

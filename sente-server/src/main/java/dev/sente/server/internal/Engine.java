@@ -17,35 +17,27 @@ import dev.sente.server.ConnectedUsersChange;
 import dev.sente.server.EventHandler;
 import dev.sente.server.Rejection;
 import dev.sente.server.SenteConfig;
-import dev.sente.server.SenteRequest;
 import dev.sente.server.SenteServer;
 import dev.sente.server.Transport;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.SenteEndpoint;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server engine: the public {@link SenteServer} and the adapters' {@link SenteEndpoint}.
- * WebSocket handling lives here; Ajax in {@link AjaxHandler}; client state in {@link Registry} (one
- * lock, {@code synchronized (registry)}, guards it and every {@link ClientEntry}); I/O to sockets
- * and polls happens outside that lock.
- *
- * <p>Reserved ids: the {@code chsk} namespace is the protocol's. A client may send the keep-alive
- * {@code chsk/ws-ping} and {@code chsk/ws-pong} (handlers get them without data); any other
- * reserved id from a client ({@code chsk/uidport-open}, {@code chsk/handshake} ...) would look like
- * the server's own notification, so it is delivered as {@code chsk/bad-event} carrying the event as
- * sent, and logged (a few lines a minute, see {@link LogLimiter}).
+ * The server engine: the public {@link SenteServer} and the adapters' {@link SenteEndpoint}, and
+ * the wiring of its parts. The two transports, {@link WebSocketTransport} and {@link
+ * AjaxTransport}, each implement {@link LocalDelivery}, which the batching windows ({@link
+ * PushBuffers}) call through {@link #deliver}; client state is in {@link Registry} (one lock,
+ * {@code synchronized (registry)}, guards it and every {@link ClientEntry}), connections and grace
+ * periods in {@link Presence}. No adapter call (send, close, complete, respond) is made holding
+ * that lock. Events from clients go through {@link ClientInput}.
  */
 public final class Engine implements SenteServer, SenteEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -60,10 +52,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final Dispatcher dispatcher;
   private final PushBuffers buffers;
   private final Packed serverPing;
-  private final AjaxHandler ajax;
-  private final LogLimiter ajaxInputLog;
-  private final List<Consumer<ConnectedUsersChange>> listeners = new CopyOnWriteArrayList<>();
-  private final SerialExecutor listenerExecutor;
+  private final Presence presence;
+  private final ClientInput input;
+  private final Requests requests;
+  private final WebSocketTransport webSocket;
+  private final AjaxTransport ajax;
   private volatile boolean closed;
 
   private Engine(SenteConfig config) {
@@ -79,11 +72,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
     this.buffers =
         new PushBuffers(
             scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
-    this.ajax = new AjaxHandler(this);
-    this.ajaxInputLog = LogLimiter.perMinute(this::now);
-    this.listenerExecutor =
-        new SerialExecutor(
-            executor, (task, error) -> LOG.error("Uncaught failure in a Sente task", error));
+    this.input = new ClientInput(protocol, dispatcher);
+    this.presence = new Presence(registry, config, scheduler, dispatcher, protocol, executor);
+    this.webSocket = new WebSocketTransport(this, registry, presence);
+    this.ajax = new AjaxTransport(this, registry, presence);
+    this.requests = new Requests(this, webSocket, ajax);
   }
 
   /** Creates the engine. */
@@ -93,6 +86,16 @@ public final class Engine implements SenteServer, SenteEndpoint {
 
   Protocol protocol() {
     return protocol;
+  }
+
+  /** What the transports do with an event from a client. */
+  ClientInput input() {
+    return input;
+  }
+
+  /** The HTTP side both transports share: user ids, handshakes, rejections. */
+  Requests requests() {
+    return requests;
   }
 
   SecurityChecks security() {
@@ -137,9 +140,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
 
   @Override
   public AutoCloseable onConnectedUsersChange(Consumer<ConnectedUsersChange> listener) {
-    Objects.requireNonNull(listener, "listener");
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    return presence.listen(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -189,29 +190,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   @Override
   public int disconnect(String userId) {
     Objects.requireNonNull(userId, "userId");
-    List<ClientEntry> ws;
-    List<ClientEntry> polls;
-    synchronized (registry) {
-      ws = registry.clientsOf(Transport.WEBSOCKET, userId);
-      polls = registry.clientsOf(Transport.AJAX, userId);
-    }
-    int count = 0;
-    for (ClientEntry entry : ws) {
-      WsConnection socket;
-      synchronized (registry) {
-        socket = entry.socket;
-      }
-      if (socket != null) {
-        socket.close(1000, "Closed by server");
-        count++;
-      }
-    }
-    for (ClientEntry entry : polls) {
-      if (ajax.closeClient(entry)) {
-        count++;
-      }
-    }
-    return count;
+    return webSocket.disconnect(userId) + ajax.disconnect(userId);
   }
 
   @Override
@@ -246,16 +225,10 @@ public final class Engine implements SenteServer, SenteEndpoint {
       }
     }
     for (ClientEntry entry : all) {
-      WsConnection socket;
-      synchronized (registry) {
-        socket = entry.socket;
-      }
-      if (socket != null) {
-        socket.close(1001, "Server shutting down");
-      }
+      webSocket.close(entry, 1001, "Server shutting down");
       ajax.endPoll(entry);
     }
-    reportSuppressed(ajaxInputLog, "lines about bad Ajax input");
+    reportSuppressed(ajax.inputLog(), "lines about bad Ajax input");
     reportSuppressed(security.log(), "rejections");
     if (ownsScheduler) {
       scheduler.close();
@@ -286,306 +259,22 @@ public final class Engine implements SenteServer, SenteEndpoint {
   public void handle(HttpExchange exchange) {
     try {
       if (closed) {
-        reject(exchange, new Rejection(503, "Server is shutting down"));
+        Requests.reject(exchange, new Rejection(503, "Server is shutting down"));
       } else if ("GET".equals(exchange.method())) {
-        handleGet(exchange);
+        requests.handleGet(exchange);
       } else if ("POST".equals(exchange.method())) {
         ajax.handlePost(exchange);
       } else {
-        reject(exchange, new Rejection(405, "Method not allowed: use GET or POST"));
+        Requests.reject(exchange, new Rejection(405, "Method not allowed: use GET or POST"));
       }
     } catch (RuntimeException e) {
       LOG.error("Failed to handle {} {}", safe(exchange.method()), safe(exchange.path()), e);
       try {
-        reject(exchange, new Rejection(500, "Internal server error"));
+        Requests.reject(exchange, new Rejection(500, "Internal server error"));
       } catch (RuntimeException ignored) {
         // the exchange was already answered
       }
     }
-  }
-
-  private void handleGet(HttpExchange exchange) {
-    Optional<String> clientId = exchange.clientId();
-    if (clientId.isEmpty()) {
-      reject(exchange, missingClientId());
-      return;
-    }
-    Optional<Rejection> rejection = security.check(exchange);
-    if (rejection.isPresent()) {
-      reject(exchange, rejection.get());
-      return;
-    }
-    String userId = resolveUser(exchange);
-    if (exchange.isWebSocketUpgrade()) {
-      exchange.upgrade(
-          config.maxMessageBytes(),
-          new WsConnection(
-              this,
-              userId,
-              clientId.get(),
-              exchange.detached(),
-              config.maxQueuedFrames(),
-              config.maxQueuedBytes()));
-    } else {
-      ajax.handleGet(exchange, userId, clientId.get());
-    }
-  }
-
-  static Rejection missingClientId() {
-    return new Rejection(
-        400, "Missing client-id: every Sente request must carry the client's id (client-id)");
-  }
-
-  void reject(HttpExchange exchange, Rejection rejection) {
-    exchange.respond(
-        rejection.status(),
-        "text/plain;charset=utf-8",
-        rejection.body().getBytes(StandardCharsets.UTF_8));
-  }
-
-  String resolveUser(SenteRequest request) {
-    return config
-        .userIdResolver()
-        .resolve(request)
-        .map(String::valueOf)
-        .filter(s -> !s.isBlank())
-        .orElse(ANONYMOUS_USER);
-  }
-
-  Packed handshake(String userId, SenteRequest request) {
-    Object data = null;
-    try {
-      data = config.handshakeData().apply(request);
-    } catch (RuntimeException e) {
-      config.errorHandler().onError(e, Optional.empty());
-    }
-    Optional<String> uid = ANONYMOUS_USER.equals(userId) ? Optional.empty() : Optional.of(userId);
-    return protocol.handshake(uid, data);
-  }
-
-  // ---- WebSocket
-
-  void webSocketOpened(WsConnection conn) {
-    Packed handshake = handshake(conn.userId, conn.request);
-    WsConnection replaced;
-    ClientEntry entry;
-    Registry.UserChange change;
-    ConnectedUsers before;
-    ConnectedUsers after;
-    synchronized (registry) {
-      before = snapshotIfListened();
-      entry =
-          registry.findOrCreate(
-              Transport.WEBSOCKET,
-              conn.userId,
-              conn.clientId,
-              () ->
-                  new ClientEntry(
-                      Transport.WEBSOCKET, conn.userId, conn.clientId, serialExecutor()));
-      // Queued under the lock (sends never block), so that no push can overtake the handshake,
-      // and the socket is registered before the client can see the handshake and act on it.
-      conn.handlers = entry.handlers;
-      conn.sendOpening(handshake);
-      List<Event> pending = entry.takePending();
-      if (!pending.isEmpty()) {
-        for (PushFrames.Part part : pushFrames(pending, protocol.push(pending))) {
-          conn.sendOpening(part.frame());
-        }
-      }
-      replaced = entry.socket;
-      entry.socket = conn;
-      entry.request = conn.request;
-      entry.grace.clear();
-      change = registry.markConnected(entry);
-      after = change == Registry.UserChange.NONE ? null : snapshotIfListened();
-    }
-    if (replaced != null && replaced != conn) {
-      replaced.close(1000, "Replaced by a newer connection of the same client");
-    }
-    usersChanged(change, entry, before, after);
-  }
-
-  void webSocketMessage(WsConnection conn, Packed packed) {
-    Protocol.Frame frame;
-    try {
-      frame = protocol.read(packed);
-    } catch (PackException e) {
-      conn.warnBadInput("Dropped a malformed frame", e.getMessage());
-      return;
-    }
-    if (conn.handlers == null) {
-      return; // not registered yet: cannot happen once the handshake went out
-    }
-    // the client's handler queue, no registry lock on the per-message path; a full queue pauses
-    // reading from the socket (flow control) until it drains
-    Executor handlers = conn.inbound;
-    Object callback = frame.callback();
-    Event event =
-        clientEvent(
-            frame.payload(),
-            id -> conn.warnBadInput("Reserved event id (delivered as chsk/bad-event)", id));
-    if (Protocol.WS_PING.equals(event.id())) {
-      if (callback != null) {
-        conn.send(protocol.pong(callback));
-      }
-      notify(handlers, event, conn, Transport.WEBSOCKET);
-      return;
-    }
-    if (Protocol.WS_PONG.equals(event.id())) {
-      notify(handlers, event, conn, Transport.WEBSOCKET);
-      return;
-    }
-    Predicate<Object> reply =
-        callback == null ? null : value -> conn.send(packReply(value, callback));
-    dispatcher.dispatch(
-        handlers,
-        new Message(
-            event,
-            conn.userId,
-            conn.clientId,
-            conn.request,
-            Transport.WEBSOCKET,
-            protocol.packer(),
-            reply));
-  }
-
-  void webSocketClosed(WsConnection conn) {
-    synchronized (registry) {
-      ClientEntry entry = registry.find(Transport.WEBSOCKET, conn.userId, conn.clientId);
-      if (entry == null || entry.socket != conn) {
-        return;
-      }
-      entry.socket = null;
-      if (!closed) {
-        armGrace(entry, config.webSocketGraceMillis());
-      }
-    }
-  }
-
-  /** Starts (or restarts) the entry's grace period; call holding the registry lock. */
-  void armGrace(ClientEntry entry, long millis) {
-    if (entry.graceTask == null) {
-      entry.graceTask = () -> graceExpired(entry);
-    }
-    entry.grace.set(scheduler, millis, entry.graceTask);
-  }
-
-  private void graceExpired(ClientEntry entry) {
-    Registry.UserChange change;
-    ConnectedUsers before;
-    ConnectedUsers after;
-    synchronized (registry) {
-      if (!entry.grace.fired(scheduler) || entry.socket != null || entry.poll != null) {
-        return;
-      }
-      before = snapshotIfListened();
-      change = registry.remove(entry);
-      after = change == Registry.UserChange.NONE ? null : snapshotIfListened();
-    }
-    if (entry.droppedPending > 0) {
-      LOG.debug("{} left with {} undelivered events dropped", entry, entry.droppedPending);
-    }
-    usersChanged(change, entry, before, after);
-  }
-
-  /**
-   * The connected users, when anyone listens (null otherwise); call holding the registry lock, so
-   * that a change's before and after snapshots are exact.
-   */
-  ConnectedUsers snapshotIfListened() {
-    return listeners.isEmpty() ? null : registry.connectedUsers();
-  }
-
-  /** Emits uidport events and change notifications for a membership change. */
-  void usersChanged(
-      Registry.UserChange change, ClientEntry entry, ConnectedUsers before, ConnectedUsers after) {
-    if (change == Registry.UserChange.NONE) {
-      return;
-    }
-    if (change == Registry.UserChange.CONNECTED || change == Registry.UserChange.DISCONNECTED) {
-      String id =
-          change == Registry.UserChange.CONNECTED
-              ? Protocol.USER_CONNECTED
-              : Protocol.USER_DISCONNECTED;
-      dispatcher.dispatch(
-          entry.handlers,
-          new Message(
-              Event.of(id, entry.userId),
-              entry.userId,
-              entry.clientId,
-              entry.request,
-              entry.transport,
-              protocol.packer(),
-              null));
-    }
-    if (before != null && after != null && !listeners.isEmpty()) {
-      ConnectedUsersChange event = new ConnectedUsersChange(before, after);
-      for (Consumer<ConnectedUsersChange> listener : listeners) {
-        listenerExecutor.execute(
-            () -> {
-              try {
-                listener.accept(event);
-              } catch (RuntimeException e) {
-                config.errorHandler().onError(e, Optional.empty());
-              }
-            });
-      }
-    }
-  }
-
-  /** A keep-alive notification, dispatched only when a handler listens for it. */
-  private void notify(Executor handlers, Event event, WsConnection conn, Transport transport) {
-    if (!dispatcher.isHandled(event.id())) {
-      return; // no thread hop for the ping-pong of every idle socket nobody listens to
-    }
-    dispatcher.dispatch(
-        handlers,
-        new Message(
-            event, conn.userId, conn.clientId, conn.request, transport, protocol.packer(), null));
-  }
-
-  /**
-   * The event the handlers get for a payload a client sent: its event; {@code chsk/bad-event} with
-   * the payload when it is no event; the keep-alive {@code chsk/ws-ping} and {@code chsk/ws-pong}
-   * without data; {@code chsk/bad-event} with the payload for any other reserved id, which is also
-   * passed to {@code reserved} (to be logged).
-   */
-  Event clientEvent(Object payload, Consumer<String> reserved) {
-    Optional<Event> read = protocol.readEvent(payload);
-    if (read.isEmpty()) {
-      return new Event(Protocol.BAD_EVENT, payload);
-    }
-    Event event = read.get();
-    if (!event.isReserved()) {
-      return event;
-    }
-    if (Protocol.WS_PING.equals(event.id()) || Protocol.WS_PONG.equals(event.id())) {
-      return event.data() == null ? event : Event.of(event.id());
-    }
-    reserved.accept(event.id());
-    return new Event(Protocol.BAD_EVENT, payload);
-  }
-
-  /**
-   * Logs bad input from an Ajax client, a few lines a minute for all of them (a POST carries its
-   * own client id, so a count per client would be the attacker's to grow).
-   */
-  void warnAjaxInput(String what, String clientId, String userId, Object detail) {
-    long skipped = ajaxInputLog.acquire();
-    if (skipped >= 0) {
-      LOG.warn(
-          "{} from Ajax client {} (user {}): {}{}",
-          what,
-          safe(clientId),
-          safe(userId),
-          safe(detail),
-          LogLimiter.note(skipped));
-    }
-  }
-
-  /** The bound on log lines about bad Ajax input, shared by all Ajax clients. */
-  LogLimiter ajaxInputLog() {
-    return ajaxInputLog;
   }
 
   private static void reportSuppressed(LogLimiter limiter, String what) {
@@ -595,24 +284,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
     }
   }
 
-  void dispatch(Executor handlers, Message message) {
-    dispatcher.dispatch(handlers, message);
-  }
-
-  /** Queues the message's handler unless the client's handler queue is full; false then. */
-  boolean offer(SerialExecutor handlers, Message message) {
-    return dispatcher.offer(handlers, message);
-  }
-
-  Packed packReply(Object value, Object callback) {
-    if (value instanceof Message.KeywordReply keyword) {
-      return protocol.keywordReply(keyword.name(), callback);
-    }
-    return protocol.reply(value, callback);
-  }
-
   // ---- pushes
 
+  /**
+   * The sink of the batching windows: packs the batch once and hands it to the transport's {@link
+   * LocalDelivery}.
+   */
   private void deliver(Transport transport, String userId, List<Event> events) {
     Packed packed;
     try {
@@ -621,59 +298,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
       config.errorHandler().onError(e, Optional.empty());
       return;
     }
-    if (transport == Transport.AJAX) {
-      ajax.deliver(userId, events, packed);
-      return;
-    }
-    // one lock for all of the user's sockets; the writes happen after it is released
-    List<ClientEntry> entries = new ArrayList<>(2);
-    List<WsConnection> sockets = new ArrayList<>(2);
-    synchronized (registry) {
-      for (ClientEntry entry : registry.clientsView(Transport.WEBSOCKET, userId)) {
-        if (entry.socket == null) {
-          keepPending(entry, events, WsConnection.weight(packed)); // in its grace: next socket
-        } else {
-          entries.add(entry);
-          sockets.add(entry.socket);
-        }
-      }
-    }
-    if (sockets.isEmpty()) {
-      return;
-    }
-    if (events.size() < 2 || WsConnection.weight(packed) <= config.maxMessageBytes()) {
-      for (int i = 0; i < sockets.size(); i++) { // one frame: the usual case
-        if (!sockets.get(i).send(packed)) {
-          synchronized (registry) {
-            keepPending(entries.get(i), events, WsConnection.weight(packed));
-          }
-        }
-      }
-      return;
-    }
-    List<PushFrames.Part> parts = pushFrames(events, packed);
-    for (int i = 0; i < sockets.size(); i++) {
-      WsConnection socket = sockets.get(i);
-      for (int p = 0; p < parts.size(); p++) {
-        if (!socket.send(parts.get(p).frame())) {
-          List<Event> unsent = new ArrayList<>();
-          long unsentBytes = 0;
-          for (int q = p; q < parts.size(); q++) {
-            unsent.addAll(parts.get(q).events());
-            unsentBytes += WsConnection.weight(parts.get(q).frame());
-          }
-          synchronized (registry) {
-            keepPending(entries.get(i), unsent, unsentBytes);
-          }
-          break;
-        }
-      }
-    }
-  }
-
-  /** A batch as WebSocket frames of at most {@code maxMessageBytes} each. */
-  private List<PushFrames.Part> pushFrames(List<Event> events, Packed whole) {
-    return PushFrames.split(protocol, events, whole, config.maxMessageBytes());
+    (transport == Transport.AJAX ? ajax : webSocket).deliver(userId, events, packed);
   }
 
   /**
@@ -700,23 +325,6 @@ public final class Engine implements SenteServer, SenteEndpoint {
       }
     }
     return new Backlog(bytes, largestBytes, events, largestEvents);
-  }
-
-  /**
-   * Keeps events for a client without a channel, bounded by {@code maxPendingEvents} and {@code
-   * maxQueuedBytes} ({@code packedBytes} is the size of the batch they were packed in); call
-   * holding the registry lock.
-   */
-  void keepPending(ClientEntry entry, List<Event> events, long packedBytes) {
-    int dropped =
-        entry.addPending(events, packedBytes, config.maxPendingEvents(), config.maxQueuedBytes());
-    if (dropped > 0 && entry.droppedPending == dropped) {
-      LOG.warn(
-          "{} has more than {} undelivered events or {} bytes of them; dropping the oldest",
-          entry,
-          config.maxPendingEvents(),
-          config.maxQueuedBytes());
-    }
   }
 
   boolean isClosed() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sente.core.time.ManualScheduler;
 import dev.sente.server.ConnectedUsersChange;
-import dev.sente.server.EventMessage;
 import dev.sente.server.SenteServer;
 import java.time.Duration;
 import java.util.List;
@@ -15,47 +14,25 @@ import org.junit.jupiter.api.Test;
 
 /** The engine's timers, on a manual clock: batching, keep-alive, grace periods, long-polls. */
 class EngineTimersTest {
-  private final ManualScheduler time = new ManualScheduler();
-  private final List<String> events = new CopyOnWriteArrayList<>();
-  private final List<ConnectedUsersChange> changes = new CopyOnWriteArrayList<>();
+  private final EngineFixture fixture = new EngineFixture();
+  private final ManualScheduler time = fixture.time;
+  private final List<String> events = fixture.events;
+  private final List<ConnectedUsersChange> changes = fixture.changes;
   private SenteServer sente;
 
   private SenteServer start(SenteServer.Builder builder) {
-    sente =
-        builder
-            .scheduler(time)
-            .handlerExecutor(Runnable::run)
-            .userId(request -> request.sessionAttribute("uid"))
-            .build();
-    sente.onAny(this::record);
-    sente.onConnectedUsersChange(changes::add);
-    return sente;
-  }
-
-  private void record(EventMessage msg) {
-    events.add(msg.id() + " " + msg.data().map(Object::toString).orElse(""));
+    return sente = fixture.start(builder);
   }
 
   @AfterEach
   void close() {
-    if (sente != null) {
-      sente.close();
-    }
-  }
-
-  private FakeExchange.FakeSocket openSocket(String user, String clientId) {
-    FakeExchange exchange = FakeExchange.webSocket("client-id=" + clientId);
-    if (user != null) {
-      exchange.session.put("uid", user);
-    }
-    sente.endpoint().handle(exchange);
-    return exchange.socket;
+    fixture.close();
   }
 
   @Test
   void pushesWithinTheWebSocketWindowGoOutAsOneFrameWhenTheWindowCloses() {
     start(SenteServer.builder());
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     sente.send("alice", "x/a", 1);
     time.advance(10);
     sente.send("alice", "x/b", 2);
@@ -71,7 +48,7 @@ class EngineTimersTest {
   @Test
   void aFlushedSendGoesOutAtOnceWithWhatWasBuffered() {
     start(SenteServer.builder());
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     sente.send("alice", "x/a", 1, true);
     assertThat(socket.frames()).last().isEqualTo("[[[\"x/a\",1]],null]");
     assertThat(time.pending()).isEqualTo(1); // the keep-alive timer alone
@@ -83,7 +60,7 @@ class EngineTimersTest {
         SenteServer.builder()
             .keepAlive(Duration.ofMillis(2000))
             .pingTimeout(Duration.ofMillis(1000)));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     time.advance(999);
     assertThat(socket.frames()).hasSize(1);
     time.advance(1);
@@ -105,7 +82,7 @@ class EngineTimersTest {
         SenteServer.builder()
             .keepAlive(Duration.ofMillis(2000))
             .pingTimeout(Duration.ofMillis(1000)));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     time.advance(1000);
     socket.receive("[[\"chsk/ws-pong\"],null]");
     time.advance(1000);
@@ -116,10 +93,10 @@ class EngineTimersTest {
   @Test
   void aReconnectWithinTheGracePeriodIsInvisible() {
     start(SenteServer.builder());
-    FakeExchange.FakeSocket first = openSocket("alice", "c1");
+    FakeExchange.FakeSocket first = fixture.openSocket("alice", "c1");
     first.close(1001, "reload");
     time.advance(2499);
-    openSocket("alice", "c1");
+    fixture.openSocket("alice", "c1");
     time.advance(10_000);
     assertThat(events).containsExactly("chsk/uidport-open alice");
     assertThat(sente.connectedUsers().any()).containsExactly("alice");
@@ -129,11 +106,11 @@ class EngineTimersTest {
   @Test
   void pushesDuringTheGracePeriodReachTheReconnectedSocket() {
     start(SenteServer.builder());
-    FakeExchange.FakeSocket first = openSocket("alice", "c1");
+    FakeExchange.FakeSocket first = fixture.openSocket("alice", "c1");
     first.close(1006, "network");
     sente.send("alice", "x/a", 1);
     time.advance(30);
-    FakeExchange.FakeSocket second = openSocket("alice", "c1");
+    FakeExchange.FakeSocket second = fixture.openSocket("alice", "c1");
     assertThat(second.frames())
         .containsExactly(
             "[[\"chsk/handshake\",[\"alice\",null,null]],null]", "[[[\"x/a\",1]],null]");
@@ -142,9 +119,9 @@ class EngineTimersTest {
   @Test
   void aUserOnBothTransportsKeepsAnyWhenTheWebSocketGoes() {
     start(SenteServer.builder());
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
-    ajaxGet("alice", "c2", true);
-    FakeExchange poll = ajaxGet("alice", "c2", false);
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
+    fixture.ajaxGet("alice", "c2", true);
+    FakeExchange poll = fixture.ajaxGet("alice", "c2", false);
     assertThat(poll.poll).isNotNull();
     socket.close(1000, "bye");
     time.advance(2500);
@@ -154,33 +131,25 @@ class EngineTimersTest {
     assertThat(events).containsExactly("chsk/uidport-open alice");
   }
 
-  private FakeExchange ajaxGet(String user, String clientId, boolean handshake) {
-    FakeExchange exchange =
-        FakeExchange.get("client-id=" + clientId + "&udt=1" + (handshake ? "&handshake%3F=1" : ""));
-    exchange.session.put("uid", user);
-    sente.endpoint().handle(exchange);
-    return exchange;
-  }
-
   @Test
   void theAjaxHandshakeDoesNotConnectButTheFirstPollDoes() {
     start(SenteServer.builder());
-    FakeExchange handshake = ajaxGet("alice", "c3", true);
+    FakeExchange handshake = fixture.ajaxGet("alice", "c3", true);
     assertThat(handshake.responseBody)
         .isEqualTo("[[\"chsk/handshake\",[\"alice\",null,null]],null]");
     assertThat(sente.connectedUsers().ajax()).isEmpty();
-    ajaxGet("alice", "c3", false);
+    fixture.ajaxGet("alice", "c3", false);
     assertThat(sente.connectedUsers().ajax()).containsExactly("alice");
   }
 
   @Test
   void aHeldPollTimesOutAndAPushAnswersTheNextOneAfterTheAjaxWindow() {
     start(SenteServer.builder());
-    ajaxGet("alice", "c3", true);
-    FakeExchange first = ajaxGet("alice", "c3", false);
+    fixture.ajaxGet("alice", "c3", true);
+    FakeExchange first = fixture.ajaxGet("alice", "c3", false);
     time.advance(20_000);
     assertThat(first.poll.body).isEqualTo("[\"chsk/timeout\",null]");
-    FakeExchange second = ajaxGet("alice", "c3", false);
+    FakeExchange second = fixture.ajaxGet("alice", "c3", false);
     sente.send("alice", "x/a", 1);
     time.advance(99);
     assertThat(second.poll.body).isNull();
@@ -191,28 +160,28 @@ class EngineTimersTest {
   @Test
   void pushesBetweenTwoPollsReachTheNextPoll() {
     start(SenteServer.builder());
-    ajaxGet("alice", "c3", true);
-    FakeExchange first = ajaxGet("alice", "c3", false);
+    fixture.ajaxGet("alice", "c3", true);
+    FakeExchange first = fixture.ajaxGet("alice", "c3", false);
     sente.send("alice", "x/a", 1, true);
     assertThat(first.poll.body).isEqualTo("[[[\"x/a\",1]],null]");
     sente.send("alice", "x/b", 2);
     time.advance(100);
     sente.send("alice", "x/c", 3);
     time.advance(1000);
-    FakeExchange next = ajaxGet("alice", "c3", false);
+    FakeExchange next = fixture.ajaxGet("alice", "c3", false);
     assertThat(next.poll.body).isEqualTo("[[[\"x/b\",2],[\"x/c\",3]],null]");
   }
 
   @Test
   void pollAfterPollKeepsAtMostOneTimerPerDeadlineAndTheTimeoutsStayExact() {
     start(SenteServer.builder());
-    ajaxGet("alice", "c3", true);
-    FakeExchange poll = ajaxGet("alice", "c3", false);
+    fixture.ajaxGet("alice", "c3", true);
+    FakeExchange poll = fixture.ajaxGet("alice", "c3", false);
     for (int i = 0; i < 200; i++) {
       time.advance(10);
       sente.send("alice", "x/a", i, true); // answers the poll at once
       assertThat(poll.poll.body).isEqualTo("[[[\"x/a\"," + i + "]],null]");
-      poll = ajaxGet("alice", "c3", false);
+      poll = fixture.ajaxGet("alice", "c3", false);
     }
     // the grace and poll deadlines moved 200 times: still one timer each
     assertThat(time.pending()).isEqualTo(2);
@@ -231,8 +200,8 @@ class EngineTimersTest {
   @Test
   void anAjaxClientThatStopsPollingLeavesAfterItsGracePeriod() {
     start(SenteServer.builder());
-    ajaxGet("alice", "c3", true);
-    FakeExchange poll = ajaxGet("alice", "c3", false);
+    fixture.ajaxGet("alice", "c3", true);
+    FakeExchange poll = fixture.ajaxGet("alice", "c3", false);
     poll.poll.clientGoesAway();
     time.advance(4999);
     assertThat(sente.connectedUsers().ajax()).containsExactly("alice");
@@ -244,7 +213,7 @@ class EngineTimersTest {
   @Test
   void aHandshakeWithoutPollsIsForgottenAfterTheGracePeriod() {
     start(SenteServer.builder());
-    ajaxGet("alice", "c3", true);
+    fixture.ajaxGet("alice", "c3", true);
     time.advance(5000);
     assertThat(time.pending()).isZero();
     assertThat(sente.send("alice", "x/a", 1)).isFalse();
@@ -255,7 +224,8 @@ class EngineTimersTest {
     start(SenteServer.builder());
     sente.on("a/b", msg -> {});
     FakeExchange post =
-        FakeExchange.post("", "client-id=c3&udt=3&ppstr=" + enc("[[\"a/b\",1],\"ajax\"]"));
+        FakeExchange.post(
+            "", "client-id=c3&udt=3&ppstr=" + EngineFixture.enc("[[\"a/b\",1],\"ajax\"]"));
     sente.endpoint().handle(post);
     time.advance(19_999);
     assertThat(post.status).isNull();
@@ -266,8 +236,8 @@ class EngineTimersTest {
   @Test
   void aSlowConsumerIsClosedWhenItsQueueIsFullAndOthersAreUnaffected() {
     start(SenteServer.builder().maxQueuedFrames(4));
-    FakeExchange.FakeSocket slow = openSocket("alice", "c1");
-    FakeExchange.FakeSocket fine = openSocket("bob", "c2");
+    FakeExchange.FakeSocket slow = fixture.openSocket("alice", "c1");
+    FakeExchange.FakeSocket fine = fixture.openSocket("bob", "c2");
     slow.stalled = true;
     for (int i = 0; i < 10; i++) {
       sente.send("alice", "x/a", i, true);
@@ -287,7 +257,7 @@ class EngineTimersTest {
         msg -> {
           throw new IllegalStateException("boom");
         });
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.receive("[[\"a/b\",1],\"cb1234\"]");
     assertThat(errors).singleElement().extracting(Throwable::getMessage).isEqualTo("boom");
     assertThat(socket.frames()).last().isEqualTo("[\"chsk/error\",\"cb1234\"]");
@@ -296,9 +266,9 @@ class EngineTimersTest {
   @Test
   void closingTheServerClosesSocketsAnswersPollsAndCancelsTimers() {
     start(SenteServer.builder());
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
-    ajaxGet("bob", "c3", true);
-    FakeExchange poll = ajaxGet("bob", "c3", false);
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
+    fixture.ajaxGet("bob", "c3", true);
+    FakeExchange poll = fixture.ajaxGet("bob", "c3", false);
     sente.close();
     assertThat(socket.closeCode).isEqualTo(1001);
     assertThat(poll.poll.body).isEqualTo("[\"chsk/timeout\",null]");
@@ -309,7 +279,7 @@ class EngineTimersTest {
   @Test
   void anonymousClientsShareOneUserId() {
     start(SenteServer.builder());
-    FakeExchange.FakeSocket socket = openSocket(null, "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket(null, "c1");
     assertThat(socket.frames())
         .first()
         .isEqualTo("[[\"chsk/handshake\",[\"sente/nil-uid\",null,null]],null]");
@@ -317,9 +287,5 @@ class EngineTimersTest {
     assertThat(socket.frames()).last().isEqualTo("[[[\"x/a\",1]],null]");
     assertThat(Optional.of(sente.connectedUsers().any()))
         .hasValue(java.util.Set.of("sente/nil-uid"));
-  }
-
-  private static String enc(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -27,6 +27,10 @@ final class FakeExchange implements HttpExchange {
   Integer status;
   String responseBody;
   FakeSocket socket;
+
+  /** Runs on every frame the engine hands to this exchange's socket, before it is recorded. */
+  Runnable sendHook;
+
   FakePoll poll;
 
   private FakeExchange(String method, String query) {
@@ -141,6 +145,7 @@ final class FakeExchange implements HttpExchange {
   @Override
   public void upgrade(long maxMessageBytes, WebSocketListener listener) {
     socket = new FakeSocket(listener);
+    socket.sendHook = sendHook;
     listener.onOpen(socket);
   }
 
@@ -159,6 +164,7 @@ final class FakeExchange implements HttpExchange {
     final List<String> frames = new ArrayList<>();
     final List<WriteCallback> unfinished = new ArrayList<>();
     boolean stalled;
+    Runnable sendHook;
     boolean open = true;
     boolean paused;
     boolean disconnected;
@@ -176,6 +182,9 @@ final class FakeExchange implements HttpExchange {
 
     @Override
     public void send(Packed frame, WriteCallback callback) {
+      if (sendHook != null) {
+        sendHook.run();
+      }
       synchronized (this) {
         frames.add(frame.toString());
       }
@@ -234,7 +243,9 @@ final class FakeExchange implements HttpExchange {
         open = false;
         closeCode = code;
       }
-      listener.onClose(code, reason);
+      if (listener != null) {
+        listener.onClose(code, reason);
+      }
     }
 
     void receive(String text) {

@@ -15,40 +15,18 @@ import org.junit.jupiter.api.Test;
  * by the server or by a disconnect), and a poll beyond the limit is answered 503 at once.
  */
 class HeldPollCountTest {
-  private final ManualScheduler time = new ManualScheduler();
+  private final EngineFixture fixture = new EngineFixture();
+  private final ManualScheduler time = fixture.time;
   private SenteServer sente;
 
   private SenteServer start(SenteServer.Builder builder) {
-    sente =
-        builder
-            .scheduler(time)
-            .handlerExecutor(Runnable::run)
-            .longPollTimeout(Duration.ofMillis(1000))
-            .userId(request -> request.sessionAttribute("uid"))
-            .build();
-    return sente;
+    return sente =
+        fixture.start(builder.longPollTimeout(Duration.ofMillis(1000)), Runnable::run, false);
   }
 
   @AfterEach
   void close() {
-    if (sente != null) {
-      sente.close();
-    }
-  }
-
-  private FakeExchange get(String user, String clientId, boolean handshake) {
-    FakeExchange exchange =
-        FakeExchange.get("client-id=" + clientId + "&udt=1" + (handshake ? "&handshake%3F=1" : ""));
-    exchange.session.put("uid", user);
-    sente.endpoint().handle(exchange);
-    return exchange;
-  }
-
-  private FakeExchange poll(String user, String clientId) {
-    get(user, clientId, true);
-    FakeExchange poll = get(user, clientId, false);
-    assertThat(poll.poll).as("held").isNotNull();
-    return poll;
+    fixture.close();
   }
 
   private int held() {
@@ -58,7 +36,7 @@ class HeldPollCountTest {
   @Test
   void aPollAnsweredByAPushIsNoLongerCounted() {
     start(SenteServer.builder());
-    FakeExchange poll = poll("alice", "c1");
+    FakeExchange poll = fixture.poll("alice", "c1");
     assertThat(held()).isEqualTo(1);
     sente.send("alice", "x/a", 1, true);
     assertThat(poll.poll.body).isEqualTo("[[[\"x/a\",1]],null]");
@@ -68,11 +46,11 @@ class HeldPollCountTest {
   @Test
   void aPollAnsweredAtOnceWithPendingEventsIsNoLongerCounted() {
     start(SenteServer.builder());
-    FakeExchange first = poll("alice", "c1");
+    FakeExchange first = fixture.poll("alice", "c1");
     sente.send("alice", "x/a", 1, true);
     assertThat(first.poll.body).isNotNull();
     sente.send("alice", "x/b", 2, true); // waits for the next poll
-    FakeExchange next = get("alice", "c1", false);
+    FakeExchange next = fixture.ajaxGet("alice", "c1", false);
     assertThat(next.poll.body).isEqualTo("[[[\"x/b\",2]],null]");
     assertThat(held()).isZero();
   }
@@ -80,7 +58,7 @@ class HeldPollCountTest {
   @Test
   void aPollThatTimesOutIsNoLongerCounted() {
     start(SenteServer.builder());
-    FakeExchange poll = poll("alice", "c1");
+    FakeExchange poll = fixture.poll("alice", "c1");
     time.advance(999);
     assertThat(held()).isEqualTo(1);
     time.advance(1);
@@ -91,8 +69,8 @@ class HeldPollCountTest {
   @Test
   void aReplacedPollIsNoLongerCounted() {
     start(SenteServer.builder());
-    FakeExchange first = poll("alice", "c1");
-    FakeExchange second = get("alice", "c1", false);
+    FakeExchange first = fixture.poll("alice", "c1");
+    FakeExchange second = fixture.ajaxGet("alice", "c1", false);
     assertThat(first.poll.body).isEqualTo("[\"chsk/timeout\",null]");
     assertThat(second.poll.isOpen()).isTrue();
     assertThat(held()).isEqualTo(1);
@@ -101,7 +79,7 @@ class HeldPollCountTest {
   @Test
   void aPollWhoseClientWentAwayIsNoLongerCounted() {
     start(SenteServer.builder());
-    FakeExchange poll = poll("alice", "c1");
+    FakeExchange poll = fixture.poll("alice", "c1");
     poll.poll.clientGoesAway();
     assertThat(held()).isZero();
     time.advance(1000); // its timeout finds nothing to answer and counts nothing twice
@@ -111,7 +89,7 @@ class HeldPollCountTest {
   @Test
   void aPollThatIsGoneWhenAPushTriesItIsNoLongerCounted() {
     start(SenteServer.builder());
-    FakeExchange poll = poll("alice", "c1");
+    FakeExchange poll = fixture.poll("alice", "c1");
     poll.poll.goneUnnoticed();
     sente.send("alice", "x/a", 1, true);
     assertThat(held()).isZero();
@@ -120,9 +98,9 @@ class HeldPollCountTest {
   @Test
   void pollsEndedByADisconnectOrByClosingTheServerAreNoLongerCounted() {
     start(SenteServer.builder());
-    poll("alice", "c1");
-    poll("bob", "c2");
-    poll("bob", "c3");
+    fixture.poll("alice", "c1");
+    fixture.poll("bob", "c2");
+    fixture.poll("bob", "c3");
     assertThat(held()).isEqualTo(3);
     sente.disconnect("alice");
     assertThat(held()).isEqualTo(2);
@@ -133,11 +111,11 @@ class HeldPollCountTest {
   @Test
   void aPollBeyondTheLimitIsAnswered503AndThePlaceIsFreeAgainOncePollsEnd() {
     start(SenteServer.builder().maxHeldPolls(2));
-    FakeExchange first = poll("alice", "c1");
-    poll("bob", "c2");
+    FakeExchange first = fixture.poll("alice", "c1");
+    fixture.poll("bob", "c2");
 
-    get("carol", "c3", true);
-    FakeExchange refused = get("carol", "c3", false);
+    fixture.ajaxGet("carol", "c3", true);
+    FakeExchange refused = fixture.ajaxGet("carol", "c3", false);
     assertThat(refused.poll).as("not held").isNull();
     assertThat(refused.status).isEqualTo(503);
     assertThat(refused.responseBody)
@@ -147,7 +125,7 @@ class HeldPollCountTest {
 
     first.poll.clientGoesAway();
     assertThat(held()).isEqualTo(1);
-    FakeExchange again = get("carol", "c3", false);
+    FakeExchange again = fixture.ajaxGet("carol", "c3", false);
     assertThat(again.poll).isNotNull();
     assertThat(held()).isEqualTo(2);
   }
@@ -155,8 +133,8 @@ class HeldPollCountTest {
   @Test
   void aClientsNewPollAtTheLimitReplacesItsOwnHeldPoll() {
     start(SenteServer.builder().maxHeldPolls(1));
-    FakeExchange first = poll("alice", "c1");
-    FakeExchange second = get("alice", "c1", false);
+    FakeExchange first = fixture.poll("alice", "c1");
+    FakeExchange second = fixture.ajaxGet("alice", "c1", false);
     assertThat(second.poll).isNotNull();
     assertThat(first.poll.body).isEqualTo("[\"chsk/timeout\",null]");
     assertThat(held()).isEqualTo(1);

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * paused, and a socket whose handlers are stuck.
  */
 class InboundBoundsTest {
-  private final ManualScheduler time = new ManualScheduler();
+  private final EngineFixture fixture = new EngineFixture();
+  private final ManualScheduler time = fixture.time;
   private final ExecutorService pool = Executors.newCachedThreadPool();
   private final List<Object> handled = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
@@ -32,12 +33,7 @@ class InboundBoundsTest {
 
   /** A server whose x/f handler blocks on its first event (data 0) until released. */
   private void start(SenteServer.Builder builder) {
-    sente =
-        builder
-            .scheduler(time)
-            .handlerExecutor(pool)
-            .userId(request -> request.sessionAttribute("uid"))
-            .build();
+    sente = fixture.start(builder, pool, false);
     sente.on(
         "x/f",
         msg -> {
@@ -57,17 +53,8 @@ class InboundBoundsTest {
   @AfterEach
   void close() {
     release.countDown();
-    if (sente != null) {
-      sente.close();
-    }
+    fixture.close();
     pool.shutdownNow();
-  }
-
-  private FakeExchange.FakeSocket openSocket(String user, String clientId) {
-    FakeExchange exchange = FakeExchange.webSocket("client-id=" + clientId);
-    exchange.session.put("uid", user);
-    sente.endpoint().handle(exchange);
-    return exchange.socket;
   }
 
   private static String event(int i) {
@@ -90,7 +77,7 @@ class InboundBoundsTest {
   void aWebSocketStopsBeingReadWhenItsHandlerQueueIsFullAndResumesWhenHalfHasDrained()
       throws Exception {
     start(SenteServer.builder().maxInboundEvents(4));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.receive(event(0));
     awaitBlocked();
     for (int i = 1; i <= 3; i++) {
@@ -122,7 +109,7 @@ class InboundBoundsTest {
             .maxInboundEvents(1)
             .keepAlive(Duration.ofMillis(2000))
             .pingTimeout(Duration.ofMillis(1000)));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.receive(event(0));
     awaitBlocked();
     socket.receive(event(1));
@@ -148,7 +135,7 @@ class InboundBoundsTest {
             .maxInboundEvents(1)
             .keepAlive(Duration.ofMillis(2000))
             .pingTimeout(Duration.ofMillis(1000)));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.receive(event(0));
     awaitBlocked();
     socket.receive(event(1));
@@ -167,7 +154,7 @@ class InboundBoundsTest {
   @Test
   void aServerDisconnectOfAPausedSocketForgetsItAtOnce() throws Exception {
     start(SenteServer.builder().maxInboundEvents(1));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.receive(event(0));
     awaitBlocked();
     socket.receive(event(1));
@@ -181,7 +168,7 @@ class InboundBoundsTest {
   @Test
   void aClientPingIsAnsweredAtOnceWhileItsHandlerIsBusyAndTheQueueHasRoom() throws Exception {
     start(SenteServer.builder().maxInboundEvents(4));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.receive(event(0));
     awaitBlocked();
     socket.receive(event(1));
@@ -190,16 +177,7 @@ class InboundBoundsTest {
   }
 
   private FakeExchange post(String clientId, int i) {
-    FakeExchange exchange =
-        FakeExchange.post(
-            "",
-            "client-id="
-                + clientId
-                + "&udt=3&ppstr="
-                + java.net.URLEncoder.encode(event(i), java.nio.charset.StandardCharsets.UTF_8));
-    exchange.session.put("uid", "alice");
-    sente.endpoint().handle(exchange);
-    return exchange;
+    return fixture.post("alice", clientId, event(i));
   }
 
   @Test

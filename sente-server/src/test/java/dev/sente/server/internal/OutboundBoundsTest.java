@@ -6,11 +6,9 @@ import dev.sente.core.Event;
 import dev.sente.core.Protocol;
 import dev.sente.core.json.JsonPacker;
 import dev.sente.core.time.ManualScheduler;
-import dev.sente.server.EventMessage;
 import dev.sente.server.SenteServer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,38 +17,19 @@ import org.junit.jupiter.api.Test;
  * the slow consumer's prompt close, and pushes split into frames of at most maxMessageBytes.
  */
 class OutboundBoundsTest {
-  private final ManualScheduler time = new ManualScheduler();
-  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final EngineFixture fixture = new EngineFixture();
+  private final ManualScheduler time = fixture.time;
+  private final List<String> events = fixture.events;
   private final Protocol protocol = Protocol.of(JsonPacker.create());
   private SenteServer sente;
 
   private SenteServer start(SenteServer.Builder builder) {
-    sente =
-        builder
-            .scheduler(time)
-            .handlerExecutor(Runnable::run)
-            .userId(request -> request.sessionAttribute("uid"))
-            .build();
-    sente.onAny(this::record);
-    return sente;
-  }
-
-  private void record(EventMessage msg) {
-    events.add(msg.id() + " " + msg.data().map(Object::toString).orElse(""));
+    return sente = fixture.start(builder);
   }
 
   @AfterEach
   void close() {
-    if (sente != null) {
-      sente.close();
-    }
-  }
-
-  private FakeExchange.FakeSocket openSocket(String user, String clientId) {
-    FakeExchange exchange = FakeExchange.webSocket("client-id=" + clientId);
-    exchange.session.put("uid", user);
-    sente.endpoint().handle(exchange);
-    return exchange.socket;
+    fixture.close();
   }
 
   /** A flushed push whose frame is {@code [[["x/a","zzz..."]],null]}: 20 bytes plus the data. */
@@ -59,7 +38,7 @@ class OutboundBoundsTest {
   @Test
   void aSocketIsClosedWhenItsQueuedBytesWouldPassTheBoundAndCountsEverythingNotWritten() {
     start(SenteServer.builder().maxQueuedBytes(10_000));
-    FakeExchange.FakeSocket slow = openSocket("alice", "c1");
+    FakeExchange.FakeSocket slow = fixture.openSocket("alice", "c1");
     slow.stalled = true;
     String data = "z".repeat(3000 - FRAMING); // frames of 3000 bytes
     List<Long> seen = new ArrayList<>();
@@ -82,7 +61,7 @@ class OutboundBoundsTest {
   @Test
   void theSlowConsumersGracePeriodStartsAtItsClose() {
     start(SenteServer.builder().maxQueuedBytes(4096));
-    FakeExchange.FakeSocket slow = openSocket("alice", "c1");
+    FakeExchange.FakeSocket slow = fixture.openSocket("alice", "c1");
     slow.stalled = true;
     String data = "z".repeat(3000);
     sente.send("alice", "x/a", data, true);
@@ -98,7 +77,7 @@ class OutboundBoundsTest {
   @Test
   void writtenFramesNoLongerCountSoABurstThatDrainsIsNeverClosed() {
     start(SenteServer.builder().maxQueuedBytes(10_000));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.stalled = true;
     String data = "z".repeat(3000 - FRAMING);
     for (int round = 0; round < 20; round++) {
@@ -116,7 +95,7 @@ class OutboundBoundsTest {
   @Test
   void aFrameLargerThanTheBoundGoesOutAloneButNothingMayQueueBehindIt() {
     start(SenteServer.builder().maxQueuedBytes(2048));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.stalled = true;
     sente.send("alice", "x/a", "z".repeat(5000), true);
     assertThat(socket.isOpen()).isTrue();
@@ -128,7 +107,7 @@ class OutboundBoundsTest {
   @Test
   void theFrameBoundStillApplies() {
     start(SenteServer.builder().maxQueuedFrames(4));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.stalled = true;
     for (int i = 0; i < 5; i++) {
       sente.send("alice", "x/a", i, true);
@@ -141,7 +120,7 @@ class OutboundBoundsTest {
   @Test
   void aBatchLargerThanMaxMessageBytesIsSplitIntoFramesInOrder() {
     start(SenteServer.builder().maxMessageBytes(1024));
-    FakeExchange.FakeSocket socket = openSocket("alice", "c1");
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     for (int i = 0; i < 10; i++) {
       sente.send("alice", "x/a", i + "-" + "z".repeat(300));
     }
@@ -192,13 +171,13 @@ class OutboundBoundsTest {
   @Test
   void eventsKeptForAReconnectGoOutSplitToo() {
     start(SenteServer.builder().maxMessageBytes(1024));
-    FakeExchange.FakeSocket first = openSocket("alice", "c1");
+    FakeExchange.FakeSocket first = fixture.openSocket("alice", "c1");
     first.close(1006, "network");
     for (int i = 0; i < 6; i++) {
       sente.send("alice", "x/a", "z".repeat(400));
     }
     time.advance(30);
-    FakeExchange.FakeSocket second = openSocket("alice", "c1");
+    FakeExchange.FakeSocket second = fixture.openSocket("alice", "c1");
     assertThat(second.frames()).hasSize(1 + 3);
     assertThat(second.frames()).allSatisfy(f -> assertThat(f.length()).isLessThanOrEqualTo(1024));
   }
@@ -214,7 +193,7 @@ class OutboundBoundsTest {
   @Test
   void pushesAfterTheSlowConsumersCloseAreKeptForItsReconnectWithinTheSameByteBound() {
     start(SenteServer.builder().maxQueuedBytes(10_000));
-    FakeExchange.FakeSocket slow = openSocket("alice", "c1");
+    FakeExchange.FakeSocket slow = fixture.openSocket("alice", "c1");
     slow.stalled = true;
     String data = "z".repeat(3000 - FRAMING);
     long largest = 0;
@@ -226,7 +205,7 @@ class OutboundBoundsTest {
     assertThat(largest).isLessThanOrEqualTo(10_000);
     assertThat(sente.backlog().outboundBytes()).isEqualTo(9000); // the newest three kept
 
-    FakeExchange.FakeSocket back = openSocket("alice", "c1");
+    FakeExchange.FakeSocket back = fixture.openSocket("alice", "c1");
     List<String> frames = back.frames();
     assertThat(frames).hasSize(2); // the handshake, then the three in one frame
     assertThat(frames.get(1)).startsWith("[[[\"x/a\",\"47").contains("\"48", "\"49");

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /** Batch delivery order per user, forgetting idle users, and keep-alive notifications. */
 class PushDeliveryTest {
-  private final ManualScheduler time = new ManualScheduler();
+  private final EngineFixture fixture = new EngineFixture();
+  private final ManualScheduler time = fixture.time;
   private final List<Delivered> delivered = new CopyOnWriteArrayList<>();
-  private SenteServer sente;
 
   private record Delivered(String thread, String userId, List<String> events) {}
 
@@ -43,9 +43,7 @@ class PushDeliveryTest {
 
   @AfterEach
   void close() {
-    if (sente != null) {
-      sente.close();
-    }
+    fixture.close();
   }
 
   @Test
@@ -125,37 +123,34 @@ class PushDeliveryTest {
   @Test
   void keepAlivePingsAndPongsStartNoHandlerTaskWhenNoHandlerListens() {
     AtomicInteger tasks = new AtomicInteger();
-    sente =
-        SenteServer.builder()
-            .scheduler(time)
-            .handlerExecutor(
-                task -> {
-                  tasks.incrementAndGet();
-                  task.run();
-                })
-            .build();
+    SenteServer sente =
+        fixture.start(
+            SenteServer.builder(),
+            task -> {
+              tasks.incrementAndGet();
+              task.run();
+            },
+            false);
     List<String> echoed = new CopyOnWriteArrayList<>();
     sente.on("x/echo", message -> echoed.add(message.id()));
-    FakeExchange exchange = FakeExchange.webSocket("client-id=c1");
-    sente.endpoint().handle(exchange);
+    FakeExchange.FakeSocket socket = fixture.openSocket(null, "c1");
     int afterOpen = tasks.get(); // the uidport-open notification
-    exchange.socket.receive("[[\"chsk/ws-ping\"],\"1\"]");
-    exchange.socket.receive("[[\"chsk/ws-pong\"],null]");
-    assertThat(exchange.socket.frames()).last().isEqualTo("[\"pong\",\"1\"]");
+    socket.receive("[[\"chsk/ws-ping\"],\"1\"]");
+    socket.receive("[[\"chsk/ws-pong\"],null]");
+    assertThat(socket.frames()).last().isEqualTo("[\"pong\",\"1\"]");
     assertThat(tasks.get()).isEqualTo(afterOpen);
-    exchange.socket.receive("[[\"x/echo\"],null]");
+    socket.receive("[[\"x/echo\"],null]");
     assertThat(tasks.get()).isEqualTo(afterOpen + 1);
     assertThat(echoed).containsExactly("x/echo");
   }
 
   @Test
   void aPingHandlerStillHearsThePings() {
-    sente = SenteServer.builder().scheduler(time).handlerExecutor(Runnable::run).build();
+    SenteServer sente = fixture.start(SenteServer.builder(), Runnable::run, false);
     List<String> heard = new CopyOnWriteArrayList<>();
     sente.on("chsk/ws-ping", message -> heard.add(message.id()));
-    FakeExchange exchange = FakeExchange.webSocket("client-id=c1");
-    sente.endpoint().handle(exchange);
-    exchange.socket.receive("[[\"chsk/ws-ping\"],null]");
+    FakeExchange.FakeSocket socket = fixture.openSocket(null, "c1");
+    socket.receive("[[\"chsk/ws-ping\"],null]");
     assertThat(heard).containsExactly("chsk/ws-ping");
   }
 

@@ -1,0 +1,253 @@
+package dev.sente.server.internal;
+
+import static dev.sente.core.internal.Logs.safe;
+
+import dev.sente.core.Event;
+import dev.sente.core.PackException;
+import dev.sente.core.Packed;
+import dev.sente.core.Protocol;
+import dev.sente.core.concurrent.SerialExecutor;
+import dev.sente.core.internal.LogLimiter;
+import dev.sente.core.time.Cancellable;
+import dev.sente.server.Rejection;
+import dev.sente.server.Transport;
+import dev.sente.server.spi.HttpExchange;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ajax POSTs: one event each, answered with its reply, the dummy reply, the reply timeout, or
+ * 429 when the client's handler queue is full. Bad input is logged a few lines a minute for all
+ * Ajax clients together (a POST carries its own client id, so a count per client would be the
+ * attacker's to grow).
+ */
+final class AjaxPosts {
+  private static final Logger LOG = LoggerFactory.getLogger(AjaxPosts.class);
+  private final Engine engine;
+  private final Registry registry;
+  private final Presence presence;
+  private final LogLimiter inputLog;
+
+  AjaxPosts(Engine engine, Registry registry, Presence presence) {
+    this.engine = engine;
+    this.registry = registry;
+    this.presence = presence;
+    this.inputLog = LogLimiter.perMinute(engine::now);
+  }
+
+  /** The bound on log lines about bad Ajax input. */
+  LogLimiter inputLog() {
+    return inputLog;
+  }
+
+  /** Logs bad input from an Ajax client, escaped, within {@link #inputLog}. */
+  private void warnInput(String what, String clientId, String userId, Object detail) {
+    long skipped = inputLog.acquire();
+    if (skipped >= 0) {
+      LOG.warn(
+          "{} from Ajax client {} (user {}): {}{}",
+          what,
+          safe(clientId),
+          safe(userId),
+          safe(detail),
+          LogLimiter.note(skipped));
+    }
+  }
+
+  // ---- POST: one event, answered with the reply, the dummy reply or the timeout
+
+  void handle(HttpExchange exchange) {
+    Optional<Rejection> rejection = engine.security().check(exchange);
+    if (rejection.isPresent()) {
+      Requests.reject(exchange, rejection.get());
+      return;
+    }
+    long max = engine.config().maxMessageBytes();
+    exchange.readBody(
+        max,
+        new HttpExchange.BodyCallback() {
+          @Override
+          public void completed(byte[] body) {
+            try {
+              post(exchange, body);
+            } catch (RuntimeException e) {
+              LOG.error("Failed to handle an Ajax POST", e);
+              Requests.reject(exchange, new Rejection(500, "Internal server error"));
+            }
+          }
+
+          @Override
+          public void tooLarge() {
+            long skipped = inputLog.acquire();
+            if (skipped >= 0) {
+              LOG.info(
+                  "Refused an Ajax POST from {}: body over {} bytes{}",
+                  exchange.remoteAddress(),
+                  max,
+                  LogLimiter.note(skipped));
+            }
+            Requests.reject(
+                exchange, new Rejection(413, "Request body larger than " + max + " bytes"));
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            if (LOG.isDebugEnabled()) {
+              LOG.debug("Ajax POST body from {} failed: {}", exchange.remoteAddress(), safe(cause));
+            }
+          }
+        });
+  }
+
+  private void post(HttpExchange exchange, byte[] body) {
+    Packed packed;
+    Optional<String> clientId;
+    if (exchange.queryParam("binary?").isPresent()) {
+      packed = Packed.binary(body);
+      clientId = exchange.clientId();
+    } else {
+      Map<String, String> form;
+      try {
+        form = Forms.parse(new String(body, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        Requests.reject(exchange, new Rejection(400, "Malformed form body: " + e.getMessage()));
+        return;
+      }
+      clientId = Optional.ofNullable(form.get("client-id")).filter(s -> !s.isBlank());
+      String ppstr = form.get("ppstr");
+      if (ppstr == null) {
+        Requests.reject(exchange, new Rejection(400, "Missing ppstr: the form carries no event"));
+        return;
+      }
+      packed = Packed.text(ppstr);
+    }
+    if (clientId.isEmpty()) {
+      Requests.reject(exchange, Requests.missingClientId());
+      return;
+    }
+    PostRequest request = new PostRequest(exchange, clientId);
+    String userId = engine.requests().resolveUser(request);
+    Protocol.Frame frame;
+    try {
+      frame = engine.protocol().read(packed);
+    } catch (PackException e) {
+      warnInput("Malformed event", clientId.get(), userId, e.getMessage());
+      Requests.reject(exchange, new Rejection(400, "Malformed ppstr: " + e.getMessage()));
+      return;
+    }
+    String client = clientId.get();
+    Event event =
+        engine
+            .input()
+            .clientEvent(
+                frame.payload(),
+                id ->
+                    warnInput(
+                        "Reserved event id (delivered as chsk/bad-event)", client, userId, id));
+    SerialExecutor handlers;
+    synchronized (registry) {
+      ClientEntry entry = registry.find(Transport.AJAX, userId, clientId.get());
+      if (entry == null) {
+        // a client that posts before (or without) a handshake: its events, too, wait in one
+        // bounded queue, kept for the Ajax grace period; its first GET still gets the handshake
+        entry =
+            registry.findOrCreate(
+                Transport.AJAX,
+                userId,
+                clientId.get(),
+                () ->
+                    new ClientEntry(
+                        Transport.AJAX, userId, clientId.get(), engine.serialExecutor()));
+        entry.request = request;
+        entry.rehandshake = true;
+        presence.armGrace(entry, engine.config().ajaxGraceMillis());
+      }
+      handlers = entry.handlers;
+    }
+    // answered once, by the reply, the reply timeout, the dummy reply or the refusal
+    AtomicBoolean answered = new AtomicBoolean();
+    Cancellable timer = null;
+    Predicate<Object> reply = null;
+    if (frame.hasCallback()) {
+      timer =
+          engine
+              .scheduler()
+              .schedule(
+                  engine.config().longPollTimeoutMillis(),
+                  () -> {
+                    if (answered.compareAndSet(false, true)) {
+                      exchange.respond(200, engine.protocol().timeout());
+                    }
+                  });
+      Cancellable replyTimer = timer;
+      reply =
+          value -> {
+            Packed answer = engine.input().packReply(value, null);
+            if (!answered.compareAndSet(false, true)) {
+              return false;
+            }
+            replyTimer.cancel();
+            exchange.respond(200, answer);
+            return true;
+          };
+    }
+    Message message =
+        new Message(
+            event,
+            userId,
+            clientId.get(),
+            request,
+            Transport.AJAX,
+            engine.protocol().packer(),
+            reply);
+    if (!engine.input().offer(handlers, message)) {
+      if (timer != null) {
+        timer.cancel();
+      }
+      if (answered.compareAndSet(false, true)) {
+        refuseFull(exchange);
+      }
+      return;
+    }
+    if (!frame.hasCallback() && answered.compareAndSet(false, true)) {
+      exchange.respond(200, engine.protocol().dummyReply());
+    }
+  }
+
+  /** Logged at most once per this many milliseconds, with the count refused meanwhile. */
+  static final long FULL_LOG_INTERVAL_MILLIS = 10_000;
+
+  private final AtomicLong nextFullLog = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong refusedSinceLog = new AtomicLong();
+
+  /** A POST that finds its client's handler queue full: 429, logged at a bounded rate. */
+  private void refuseFull(HttpExchange exchange) {
+    int limit = engine.config().maxInboundEvents();
+    long refused = refusedSinceLog.incrementAndGet();
+    long now = engine.now();
+    long next = nextFullLog.get();
+    if (now >= next && nextFullLog.compareAndSet(next, now + FULL_LOG_INTERVAL_MILLIS)) {
+      refusedSinceLog.addAndGet(-refused);
+      LOG.warn(
+          "Refused {} Ajax event(s) with 429 since the last such warning (at most one per {} s):"
+              + " their clients already had {} events waiting for their handlers"
+              + " (maxInboundEvents)",
+          refused,
+          FULL_LOG_INTERVAL_MILLIS / 1000,
+          limit);
+    }
+    Requests.reject(
+        exchange,
+        new Rejection(
+            429,
+            "Too many events waiting for this client's handlers (maxInboundEvents "
+                + limit
+                + "): retry later"));
+  }
+}

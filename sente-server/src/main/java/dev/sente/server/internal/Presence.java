@@ -1,0 +1,148 @@
+package dev.sente.server.internal;
+
+import dev.sente.core.Event;
+import dev.sente.core.Protocol;
+import dev.sente.core.concurrent.SerialExecutor;
+import dev.sente.core.time.Scheduler;
+import dev.sente.server.ConnectedUsers;
+import dev.sente.server.ConnectedUsersChange;
+import dev.sente.server.SenteConfig;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is connected, for both transports: the grace period of a client without a channel, the {@code
+ * chsk/uidport-open} and {@code chsk/uidport-close} notifications and the connected-users
+ * listeners, and the events kept for a client while it has no channel. Works on the {@link
+ * Registry}'s state; the methods that say so must be called holding its lock, the others take it.
+ */
+final class Presence {
+  private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
+
+  private final Registry registry;
+  private final SenteConfig config;
+  private final Scheduler scheduler;
+  private final Dispatcher dispatcher;
+  private final Protocol protocol;
+  private final List<Consumer<ConnectedUsersChange>> listeners = new CopyOnWriteArrayList<>();
+  private final SerialExecutor listenerExecutor;
+
+  Presence(
+      Registry registry,
+      SenteConfig config,
+      Scheduler scheduler,
+      Dispatcher dispatcher,
+      Protocol protocol,
+      Executor executor) {
+    this.registry = registry;
+    this.config = config;
+    this.scheduler = scheduler;
+    this.dispatcher = dispatcher;
+    this.protocol = protocol;
+    this.listenerExecutor =
+        new SerialExecutor(
+            executor, (task, error) -> LOG.error("Uncaught failure in a Sente task", error));
+  }
+
+  /** Adds a connected-users listener; the handle removes it. */
+  AutoCloseable listen(Consumer<ConnectedUsersChange> listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  /** Starts (or restarts) the entry's grace period; call holding the registry lock. */
+  void armGrace(ClientEntry entry, long millis) {
+    if (entry.graceTask == null) {
+      entry.graceTask = () -> graceExpired(entry);
+    }
+    entry.grace.set(scheduler, millis, entry.graceTask);
+  }
+
+  private void graceExpired(ClientEntry entry) {
+    Registry.UserChange change;
+    ConnectedUsers before;
+    ConnectedUsers after;
+    synchronized (registry) {
+      if (!entry.grace.fired(scheduler) || entry.socket != null || entry.poll != null) {
+        return;
+      }
+      before = snapshotIfListened();
+      change = registry.remove(entry);
+      after = change == Registry.UserChange.NONE ? null : snapshotIfListened();
+    }
+    if (entry.droppedPending > 0) {
+      LOG.debug("{} left with {} undelivered events dropped", entry, entry.droppedPending);
+    }
+    usersChanged(change, entry, before, after);
+  }
+
+  /**
+   * The connected users, when anyone listens (null otherwise); call holding the registry lock, so
+   * that a change's before and after snapshots are exact.
+   */
+  ConnectedUsers snapshotIfListened() {
+    return listeners.isEmpty() ? null : registry.connectedUsers();
+  }
+
+  /**
+   * Emits uidport events and change notifications for a membership change; call outside the
+   * registry lock.
+   */
+  void usersChanged(
+      Registry.UserChange change, ClientEntry entry, ConnectedUsers before, ConnectedUsers after) {
+    if (change == Registry.UserChange.NONE) {
+      return;
+    }
+    if (change == Registry.UserChange.CONNECTED || change == Registry.UserChange.DISCONNECTED) {
+      String id =
+          change == Registry.UserChange.CONNECTED
+              ? Protocol.USER_CONNECTED
+              : Protocol.USER_DISCONNECTED;
+      dispatcher.dispatch(
+          entry.handlers,
+          new Message(
+              Event.of(id, entry.userId),
+              entry.userId,
+              entry.clientId,
+              entry.request,
+              entry.transport,
+              protocol.packer(),
+              null));
+    }
+    if (before != null && after != null && !listeners.isEmpty()) {
+      ConnectedUsersChange event = new ConnectedUsersChange(before, after);
+      for (Consumer<ConnectedUsersChange> listener : listeners) {
+        listenerExecutor.execute(
+            () -> {
+              try {
+                listener.accept(event);
+              } catch (RuntimeException e) {
+                config.errorHandler().onError(e, Optional.empty());
+              }
+            });
+      }
+    }
+  }
+
+  /**
+   * Keeps events for a client without a channel, bounded by {@code maxPendingEvents} and {@code
+   * maxQueuedBytes} ({@code packedBytes} is the size of the batch they were packed in); call
+   * holding the registry lock.
+   */
+  void keepPending(ClientEntry entry, List<Event> events, long packedBytes) {
+    int dropped =
+        entry.addPending(events, packedBytes, config.maxPendingEvents(), config.maxQueuedBytes());
+    if (dropped > 0 && entry.droppedPending == dropped) {
+      LOG.warn(
+          "{} has more than {} undelivered events or {} bytes of them; dropping the oldest",
+          entry,
+          config.maxPendingEvents(),
+          config.maxQueuedBytes());
+    }
+  }
+}
