@@ -257,16 +257,6 @@ final class AjaxTransport implements LocalDelivery {
 
   /** Answers the held polls of the user's clients; their next GET gets a handshake. */
   int disconnect(String userId) {
-    List<ClientEntry> entries;
-    synchronized (registry) {
-      entries = registry.clientsOf(Transport.AJAX, userId);
-    }
-    int count = 0;
-    for (ClientEntry entry : entries) {
-      if (closeClient(entry)) {
-        count++;
-      }
-    }
-    return count;
+    return registry.forEachClient(Transport.AJAX, userId, this::closeClient);
   }
 }

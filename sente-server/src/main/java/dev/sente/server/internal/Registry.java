@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -56,6 +57,24 @@ final class Registry {
   /** Every client of a user on a transport (a copy). */
   List<ClientEntry> clientsOf(Transport transport, String userId) {
     return new ArrayList<>(clientsView(transport, userId));
+  }
+
+  /**
+   * Runs an action on every client of a user on a transport, outside this registry's lock (the
+   * action may call the adapter); returns how many times it returned true.
+   */
+  int forEachClient(Transport transport, String userId, Predicate<ClientEntry> action) {
+    List<ClientEntry> entries;
+    synchronized (this) {
+      entries = clientsOf(transport, userId);
+    }
+    int count = 0;
+    for (ClientEntry entry : entries) {
+      if (action.test(entry)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Every client of a user on a transport: a live view, to read holding the lock only. */

@@ -128,18 +128,18 @@ final class WebSocketTransport implements LocalDelivery {
     }
     Predicate<Object> reply =
         callback == null ? null : value -> conn.send(engine.input().packReply(value, callback));
-    engine
-        .input()
-        .dispatch(
-            handlers,
-            new Message(
-                event,
-                conn.userId,
-                conn.clientId,
-                conn.request,
-                Transport.WEBSOCKET,
-                protocol.packer(),
-                reply));
+    engine.input().dispatch(handlers, message(conn, event, reply));
+  }
+
+  private Message message(WsConnection conn, Event event, Predicate<Object> reply) {
+    return new Message(
+        event,
+        conn.userId,
+        conn.clientId,
+        conn.request,
+        Transport.WEBSOCKET,
+        protocol.packer(),
+        reply);
   }
 
   /** A keep-alive notification, dispatched only when a handler listens for it. */
@@ -147,18 +147,7 @@ final class WebSocketTransport implements LocalDelivery {
     if (!engine.input().isHandled(event.id())) {
       return; // no thread hop for the ping-pong of every idle socket nobody listens to
     }
-    engine
-        .input()
-        .dispatch(
-            handlers,
-            new Message(
-                event,
-                conn.userId,
-                conn.clientId,
-                conn.request,
-                Transport.WEBSOCKET,
-                protocol.packer(),
-                null));
+    engine.input().dispatch(handlers, message(conn, event, null));
   }
 
   void closed(WsConnection conn) {
@@ -189,17 +178,8 @@ final class WebSocketTransport implements LocalDelivery {
 
   /** Closes every socket of the user with 1000; returns how many. */
   int disconnect(String userId) {
-    List<ClientEntry> entries;
-    synchronized (registry) {
-      entries = registry.clientsOf(Transport.WEBSOCKET, userId);
-    }
-    int count = 0;
-    for (ClientEntry entry : entries) {
-      if (close(entry, 1000, "Closed by server")) {
-        count++;
-      }
-    }
-    return count;
+    return registry.forEachClient(
+        Transport.WEBSOCKET, userId, entry -> close(entry, 1000, "Closed by server"));
   }
 
   // ---- pushes
