@@ -57,6 +57,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final Requests requests;
   private final WebSocketTransport webSocket;
   private final AjaxTransport ajax;
+  private final DeliveryLog log; // null when resume is off
   private volatile boolean closed;
 
   private Engine(SenteConfig config) {
@@ -74,6 +75,14 @@ public final class Engine implements SenteServer, SenteEndpoint {
             scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
     this.input = new ClientInput(protocol, dispatcher);
     this.presence = new Presence(registry, config, scheduler, dispatcher, protocol, executor);
+    this.log =
+        config.resume()
+            ? new DeliveryLog(
+                scheduler::nowMillis,
+                config.resumeMaxAgeMillis(),
+                config.resumeMaxUserBytes(),
+                config.resumeMaxTotalBytes())
+            : null;
     this.webSocket = new WebSocketTransport(this, registry, presence);
     this.ajax = new AjaxTransport(this, registry, presence);
     this.requests = new Requests(this, webSocket, ajax);
@@ -86,6 +95,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
 
   Protocol protocol() {
     return protocol;
+  }
+
+  /** The numbered delivery log of the resume extension; null when resume is off. */
+  DeliveryLog log() {
+    return log;
   }
 
   /** What the transports do with an event from a client. */
