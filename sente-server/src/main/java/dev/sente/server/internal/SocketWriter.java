@@ -266,7 +266,9 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
       target.send(next, this);
     } else {
       closeIfDrained();
-      conn.writerIdle();
+      if (conn != null) { // null in the writer's own tests
+        conn.writerIdle();
+      }
     }
   }
 
