@@ -183,4 +183,33 @@ class WebSocketResumeTest {
     assertThat(stats.packedMisses()).isEqualTo(1);
     assertThat(stats.packedHits()).isEqualTo(1);
   }
+
+  @Test
+  void aPlainSocketOfTheSameUserKeepsThePlainFramesBesideAResumeOne() {
+    start();
+    FakeExchange.FakeSocket resumed = fixture.openSocketWith("alice", "client-id=c1&ext=resume");
+    FakeExchange.FakeSocket plain = fixture.openSocket("alice", "c2");
+    push("alice", 1);
+    assertThat(resumed.frames().get(1)).isEqualTo(frame(1, 1, 1));
+    assertThat(plain.frames()).containsExactly(PLAIN_HANDSHAKE, "[[[\"x/a\",1]],null]");
+  }
+
+  @Test
+  void theStreamStaysThroughTheGracePeriodAndLeavesWithTheForgottenClient() {
+    start();
+    FakeExchange.FakeSocket first = fixture.openSocketWith("alice", "client-id=c1&ext=resume");
+    String epoch = epochOf(first.frames().get(0));
+    DeliveryLog log = ((Engine) fixture.sente).log();
+    first.close(1006, "cut");
+    assertThat(log.stats().streams()).as("kept for the reconnect").isEqualTo(1);
+
+    FakeExchange.FakeSocket second =
+        fixture.openSocketWith("alice", "client-id=c1&ext=resume&epoch=" + epoch + "&seq=0");
+    assertThat(second.frames())
+        .as("no event yet, and still recovered")
+        .containsExactly(grant(epoch, 0, ",\"recovered\":true"));
+    second.close(1006, "cut");
+    fixture.time.advance(SenteServer.Builder.DEFAULT_WEBSOCKET_GRACE.toMillis());
+    assertThat(log.stats().streams()).as("the client is forgotten").isZero();
+  }
 }
