@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final WebSocketTransport webSocket;
   private final AjaxTransport ajax;
   private final DeliveryLog log; // null when resume is off
+  private final AtomicBoolean sweeping = new AtomicBoolean();
   private volatile boolean closed;
 
   private Engine(SenteConfig config) {
@@ -91,6 +93,41 @@ public final class Engine implements SenteServer, SenteEndpoint {
   /** Creates the engine. */
   public static SenteServer create(SenteConfig config) {
     return new Engine(Objects.requireNonNull(config, "config"));
+  }
+
+  /**
+   * Starts the delivery log's sweep timer unless it runs: called when a resume cursor opens. The
+   * timer trims the log by age and lets idle streams go every eighth of the window (appends and
+   * reads only trim what they touch; this catches the streams nobody touches), and stops once the
+   * log holds no stream.
+   */
+  void ensureLogSweeps() {
+    if (log != null && sweeping.compareAndSet(false, true)) {
+      scheduleSweep();
+    }
+  }
+
+  private void scheduleSweep() {
+    scheduler.schedule(Math.max(100, config.resumeMaxAgeMillis() / 8), this::sweepLog);
+  }
+
+  private void sweepLog() {
+    if (closed) {
+      return;
+    }
+    try {
+      log.sweep();
+    } catch (RuntimeException e) {
+      LOG.error("Sweeping the delivery log failed", e);
+    }
+    if (log.stats().streams() > 0) {
+      scheduleSweep();
+      return;
+    }
+    sweeping.set(false);
+    if (log.stats().streams() > 0) {
+      ensureLogSweeps(); // a stream came meanwhile
+    }
   }
 
   Protocol protocol() {

@@ -54,6 +54,7 @@ final class WebSocketTransport implements LocalDelivery {
     Object grant = null;
     if (conn.asksResume && log != null) {
       cursor = log.open(conn.userId, conn::drain);
+      engine.ensureLogSweeps();
       grant = ResumeFrames.grant(resume(cursor, conn.request));
       conn.resumeFrom(cursor);
     }

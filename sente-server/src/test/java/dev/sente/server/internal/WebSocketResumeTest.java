@@ -212,4 +212,20 @@ class WebSocketResumeTest {
     fixture.time.advance(SenteServer.Builder.DEFAULT_WEBSOCKET_GRACE.toMillis());
     assertThat(log.stats().streams()).as("the client is forgotten").isZero();
   }
+
+  @Test
+  void aStreamNobodyTouchesLeavesOnceItsEventsAgeOut() {
+    start();
+    FakeExchange.FakeSocket socket = fixture.openSocketWith("alice", "client-id=c1&ext=resume");
+    push("alice", 1);
+    socket.close(1006, "cut");
+    fixture.time.advance(SenteServer.Builder.DEFAULT_WEBSOCKET_GRACE.toMillis());
+    DeliveryLog log = ((Engine) fixture.sente).log();
+    assertThat(log.stats().streams()).as("its event is still in the window").isEqualTo(1);
+
+    long age = SenteServer.Builder.DEFAULT_RESUME_MAX_AGE.toMillis();
+    fixture.time.advance(age + age / DeliveryLog.BUCKETS_PER_WINDOW); // the sweep's granularity
+    assertThat(log.stats().streams()).as("swept without any other append").isZero();
+    assertThat(log.stats().bytes()).isZero();
+  }
 }
