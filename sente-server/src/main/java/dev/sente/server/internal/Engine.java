@@ -218,7 +218,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
       webSocket = registry.hasClients(Transport.WEBSOCKET, userId);
       ajax = registry.hasClients(Transport.AJAX, userId);
     }
-    if (webSocket) {
+    // a user whose stream is in the delivery log gets the event numbered in it even with no
+    // client now: a resume client that comes back within the window is given it
+    if (webSocket || (log != null && log.hasStream(userId))) {
       buffers.add(Transport.WEBSOCKET, userId, event, flush);
     }
     if (ajax) {

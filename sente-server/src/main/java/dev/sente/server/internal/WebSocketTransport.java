@@ -250,7 +250,7 @@ final class WebSocketTransport implements LocalDelivery {
       }
     }
     DeliveryLog log = engine.log();
-    if (resumes && log != null) {
+    if (log != null && (resumes || log.hasStream(userId))) {
       // once per user and batch; wakes the user's resume drains
       log.append(userId, events, sizes(events.size(), WsConnection.weight(packed)));
     }

@@ -228,4 +228,21 @@ class WebSocketResumeTest {
     assertThat(log.stats().streams()).as("swept without any other append").isZero();
     assertThat(log.stats().bytes()).isZero();
   }
+
+  @Test
+  void eventsPushedAfterTheGracePeriodAreStillInTheWindowForTheReconnect() {
+    start();
+    FakeExchange.FakeSocket first = fixture.openSocketWith("alice", "client-id=c1&ext=resume");
+    push("alice", 1);
+    String epoch = epochOf(first.frames().get(0));
+    first.close(1006, "cut");
+    fixture.time.advance(SenteServer.Builder.DEFAULT_WEBSOCKET_GRACE.toMillis());
+    assertThat(fixture.sente.connectedUsers().any()).as("forgotten").doesNotContain("alice");
+    assertThat(fixture.sente.send("alice", "x/a", 2, true)).as("no client connected").isFalse();
+
+    FakeExchange.FakeSocket second =
+        fixture.openSocketWith("alice", "client-id=c1&ext=resume&epoch=" + epoch + "&seq=1");
+    assertThat(second.frames())
+        .containsExactly(grant(epoch, 1, ",\"recovered\":true"), frame(2, 2, 2));
+  }
 }
