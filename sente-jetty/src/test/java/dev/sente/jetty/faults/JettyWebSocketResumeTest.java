@@ -160,13 +160,17 @@ class JettyWebSocketResumeTest {
     long sent = pushes.sent();
     eventually().until(() -> counter.highest() >= sent);
 
-    assertThat(reopens).hasSize(1);
-    Recovery recovery = reopens.get(0).orElseThrow();
-    assertThat(recovery).isInstanceOf(Recovery.Gap.class);
-    long missed = ((Recovery.Gap) recovery).missed().orElseThrow();
+    // the reopen reports the gap; with so small a window the catching-up reader may fall behind
+    // it again, which the server reports as a gap in a push frame (another Open state)
+    assertThat(reopens).isNotEmpty().allMatch(r -> r.orElse(null) instanceof Recovery.Gap);
+    long missed = 0;
+    for (Optional<Recovery> r : reopens) {
+      missed += ((Recovery.Gap) r.orElseThrow()).missed().orElseThrow();
+    }
+    assertThat(((Recovery.Gap) reopens.get(0).orElseThrow()).missed().orElseThrow()).isPositive();
     DeliveryCounter.Report report = counter.report(sent);
     assertThat(report.duplicated()).as(report.toString()).isZero();
     assertThat(report.reordered()).as(report.toString()).isZero();
-    assertThat(report.lost()).as(report.toString()).isPositive().isEqualTo(missed);
+    assertThat(report.lost()).as("every lost event was reported: " + report).isEqualTo(missed);
   }
 }
