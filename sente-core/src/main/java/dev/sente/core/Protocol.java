@@ -97,13 +97,32 @@ public final class Protocol {
     return frame(Arrays.asList(packer.keyword(HANDSHAKE), args), null);
   }
 
+  /**
+   * A handshake with extension metadata: {@code [[:chsk/handshake [uid nil data]] nil meta]} (see
+   * docs/protocol.md, "Extensions"); with a null {@code meta}, exactly {@link #handshake(Optional,
+   * Object)}.
+   */
+  public Packed handshake(Optional<String> userId, Object handshakeData, Object meta) {
+    Object uid = userId.isPresent() ? userId.get() : packer.keyword(NIL_UID);
+    List<Object> args = Arrays.asList(uid, null, handshakeData);
+    return frame(Arrays.asList(packer.keyword(HANDSHAKE), args), null, meta);
+  }
+
   /** A server push: {@code [[ev1 ev2 ...] nil]}. */
   public Packed push(List<Event> events) {
+    return push(events, null);
+  }
+
+  /**
+   * A server push with extension metadata: {@code [[ev1 ev2 ...] nil meta]}; with a null {@code
+   * meta}, exactly {@link #push(List)}.
+   */
+  public Packed push(List<Event> events, Object meta) {
     List<Object> evs = new ArrayList<>(events.size());
     for (Event e : events) {
       evs.add(eventValue(e));
     }
-    return frame(evs, null);
+    return frame(evs, null, meta);
   }
 
   /** The server's keep-alive ping: {@code [:chsk/ws-ping nil]}, a bare keyword. */
@@ -155,6 +174,13 @@ public final class Protocol {
   /** Packs {@code [payload cb]}. */
   public Packed frame(Object payload, Object callback) {
     return packer.pack(Arrays.asList(payload, callback));
+  }
+
+  /** Packs {@code [payload cb meta]}, or {@code [payload cb]} when {@code meta} is null. */
+  public Packed frame(Object payload, Object callback, Object meta) {
+    return meta == null
+        ? frame(payload, callback)
+        : packer.pack(Arrays.asList(payload, callback, meta));
   }
 
   // ---- reading

@@ -36,4 +36,33 @@ class ProtocolFrameMetaTest {
     assertThatThrownBy(() -> protocol.read(Packed.text("[1,null,{},2]")))
         .isInstanceOf(PackException.class);
   }
+
+  @Test
+  void writesAHandshakeAndAPushWithMeta() {
+    Map<String, Object> grant = new java.util.LinkedHashMap<>();
+    grant.put("ext", List.of("resume"));
+    grant.put("epoch", "Zk3q9xTb");
+    grant.put("seq", 1090L);
+    grant.put("recovered", false);
+    grant.put("gap", null);
+    assertThat(text(protocol.handshake(java.util.Optional.of("alice"), null, grant)))
+        .isEqualTo(
+            "[[\"chsk/handshake\",[\"alice\",null,null]],null,"
+                + "{\"ext\":[\"resume\"],\"epoch\":\"Zk3q9xTb\",\"seq\":1090,"
+                + "\"recovered\":false,\"gap\":null}]");
+    assertThat(text(protocol.push(List.of(new Event("x/a", 1)), Map.of("seq", 7L))))
+        .isEqualTo("[[[\"x/a\",1]],null,{\"seq\":7}]");
+  }
+
+  @Test
+  void withoutMetaTheFramesAreThePlainOnes() {
+    assertThat(text(protocol.handshake(java.util.Optional.empty(), "d", null)))
+        .isEqualTo(text(protocol.handshake(java.util.Optional.empty(), "d")));
+    assertThat(text(protocol.push(List.of(new Event("x/a", null)), null)))
+        .isEqualTo("[[[\"x/a\"]],null]");
+  }
+
+  private static String text(Packed packed) {
+    return ((Packed.Text) packed).text();
+  }
 }

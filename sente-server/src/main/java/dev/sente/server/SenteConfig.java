@@ -41,6 +41,10 @@ public final class SenteConfig {
   private final int maxPendingEvents;
   private final int maxHeldPolls;
   private final int maxInboundEvents;
+  private final boolean resume;
+  private final long resumeMaxAgeMillis;
+  private final long resumeMaxUserBytes;
+  private final long resumeMaxTotalBytes;
   private final Optional<Scheduler> scheduler;
   private final Optional<Executor> handlerExecutor;
   private final ErrorHandler errorHandler;
@@ -69,6 +73,10 @@ public final class SenteConfig {
     this.maxPendingEvents = b.maxPendingEvents;
     this.maxHeldPolls = b.maxHeldPolls;
     this.maxInboundEvents = b.maxInboundEvents;
+    this.resume = b.resume;
+    this.resumeMaxAgeMillis = b.resumeMaxAge.toMillis();
+    this.resumeMaxUserBytes = b.resumeMaxUserBytes;
+    this.resumeMaxTotalBytes = b.resumeMaxTotalBytes;
     this.scheduler = Optional.ofNullable(b.scheduler);
     this.handlerExecutor = Optional.ofNullable(b.handlerExecutor);
     this.errorHandler = b.errorHandler;
@@ -145,6 +153,26 @@ public final class SenteConfig {
   /** The batching window for Ajax pushes. */
   public long ajaxBatchMillis() {
     return ajaxBatchMillis;
+  }
+
+  /** Whether the server grants the resume extension to WebSocket clients that ask for it. */
+  public boolean resume() {
+    return resume;
+  }
+
+  /** How long an event is kept for resume. */
+  public long resumeMaxAgeMillis() {
+    return resumeMaxAgeMillis;
+  }
+
+  /** Bytes of events kept for resume per user. */
+  public long resumeMaxUserBytes() {
+    return resumeMaxUserBytes;
+  }
+
+  /** Bytes of events kept for resume across all users. */
+  public long resumeMaxTotalBytes() {
+    return resumeMaxTotalBytes;
   }
 
   /** How long a closed WebSocket's client stays connected. */
@@ -233,6 +261,14 @@ public final class SenteConfig {
         + webSocketGraceMillis
         + ", ajaxGraceMillis="
         + ajaxGraceMillis
+        + ", resume="
+        + resume
+        + ", resumeMaxAgeMillis="
+        + resumeMaxAgeMillis
+        + ", resumeMaxUserBytes="
+        + resumeMaxUserBytes
+        + ", resumeMaxTotalBytes="
+        + resumeMaxTotalBytes
         + ", maxMessageBytes="
         + maxMessageBytes
         + ", maxQueuedFrames="

@@ -172,6 +172,18 @@ public interface SenteServer extends AutoCloseable {
      */
     public static final int DEFAULT_MAX_INBOUND_EVENTS = 32;
 
+    /** Default: the server grants the resume extension to a WebSocket client that asks for it. */
+    public static final boolean DEFAULT_RESUME = true;
+
+    /** Default age of the events kept for resume in each user's stream: 2 minutes. */
+    public static final Duration DEFAULT_RESUME_MAX_AGE = Duration.ofMinutes(2);
+
+    /** Default bytes of events kept for resume per user: 1 MiB. */
+    public static final long DEFAULT_RESUME_MAX_USER_BYTES = 1L << 20;
+
+    /** Default bytes of events kept for resume across all users of one server: 64 MiB. */
+    public static final long DEFAULT_RESUME_MAX_TOTAL_BYTES = 64L << 20;
+
     /** The client's HTTP timeout for polls; the long-poll timeout must stay below it. */
     public static final Duration CLIENT_AJAX_TIMEOUT = Duration.ofSeconds(60);
 
@@ -199,6 +211,10 @@ public interface SenteServer extends AutoCloseable {
     int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
     int maxHeldPolls = DEFAULT_MAX_HELD_POLLS;
     int maxInboundEvents = DEFAULT_MAX_INBOUND_EVENTS;
+    boolean resume = DEFAULT_RESUME;
+    Duration resumeMaxAge = DEFAULT_RESUME_MAX_AGE;
+    long resumeMaxUserBytes = DEFAULT_RESUME_MAX_USER_BYTES;
+    long resumeMaxTotalBytes = DEFAULT_RESUME_MAX_TOTAL_BYTES;
     Scheduler scheduler;
     Executor handlerExecutor;
     ErrorHandler errorHandler =
@@ -440,6 +456,47 @@ public interface SenteServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether the server grants the resume extension (docs/protocol.md, "Extensions / Resume") to a
+     * WebSocket client that asks for it ({@code ext=resume}); default {@value #DEFAULT_RESUME}. A
+     * granted client's pushes are numbered in its user's stream and, after a reconnect, the events
+     * it missed are sent again, or it is told how many it lost. Clients that do not ask get the
+     * plain protocol either way; Ajax clients are not granted resume yet. With {@code false} no
+     * event is kept for resume.
+     */
+    public Builder resume(boolean resume) {
+      this.resume = resume;
+      return this;
+    }
+
+    /**
+     * The resume window: how long an event pushed to a user is kept for a client that comes back
+     * (default 2 minutes), and how many bytes of events are kept per user (default 1 MiB; the
+     * oldest go first, the newest is always kept). A client away longer, or that missed more, is
+     * told of the gap on its reconnect.
+     */
+    public Builder resumeWindow(Duration maxAge, long maxUserBytes) {
+      this.resumeMaxAge = positive(maxAge, "maxAge");
+      if (maxUserBytes <= 0) {
+        throw new IllegalArgumentException("maxUserBytes must be above 0: " + maxUserBytes);
+      }
+      this.resumeMaxUserBytes = maxUserBytes;
+      return this;
+    }
+
+    /**
+     * Bytes of events kept for resume across all users of this server; default 64 MiB. Over it, the
+     * oldest events of any user go first. Must be at least the per-user bound of {@link
+     * #resumeWindow}.
+     */
+    public Builder resumeMaxTotalBytes(long maxTotalBytes) {
+      if (maxTotalBytes <= 0) {
+        throw new IllegalArgumentException("maxTotalBytes must be above 0: " + maxTotalBytes);
+      }
+      this.resumeMaxTotalBytes = maxTotalBytes;
+      return this;
+    }
+
     /** Hears handler failures; default logs at ERROR. */
     public Builder onError(ErrorHandler errorHandler) {
       this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
@@ -451,6 +508,14 @@ public interface SenteServer extends AutoCloseable {
       if (longPollTimeout.compareTo(CLIENT_AJAX_TIMEOUT) >= 0) {
         throw new IllegalArgumentException(
             "longPollTimeout must be under the clients' 60 s Ajax timeout: " + longPollTimeout);
+      }
+      if (resumeMaxTotalBytes < resumeMaxUserBytes) {
+        throw new IllegalArgumentException(
+            "resumeMaxTotalBytes ("
+                + resumeMaxTotalBytes
+                + ") must be at least the per-user bytes of resumeWindow ("
+                + resumeMaxUserBytes
+                + ")");
       }
       OriginPolicy policy = originPolicy;
       if (!serverOrigins.serverOrigins().isEmpty()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sente.client.Backoff;
 import dev.sente.client.ClientState;
+import dev.sente.client.Recovery;
 import dev.sente.client.SenteClient;
 import dev.sente.client.SenteClientBuilder;
 import dev.sente.client.Transport;
@@ -143,6 +144,8 @@ class FaultProxyJettyTest {
 
     if (transport == Transport.WEBSOCKET) {
       assertThat(alice.awaitState(ClientState.Open.class).firstOpen()).isFalse();
+      // the new server has no log of the old one's stream: an unknown gap
+      alice.assertEvent(Recovery.EVENT_ID);
     } // an Ajax client's cut poll is sent again by the HTTP client, and its state does not change
     eventually().until(() -> restarted.connectedUsers().any().contains("alice"));
     assertThat(restarted.send("alice", "test/line", "from the new server")).isTrue();

@@ -33,6 +33,14 @@ final class ClientEntry {
   /** The held poll, null between polls. */
   LongPollChannel poll;
 
+  /**
+   * The resume cursor of the client's latest WebSocket, when it was granted resume: kept open
+   * across the grace period (so that the user's stream, its epoch and numbers, stay for the
+   * reconnect even when it holds no events), closed when a newer socket replaces it or the client
+   * is forgotten.
+   */
+  Cursor resumeCursor;
+
   /** The request of the latest socket or poll, for notifications. */
   SenteRequest request;
 
@@ -110,6 +118,14 @@ final class ClientEntry {
   void cancelTimers() {
     grace.cancel();
     pollTimeout.cancel();
+  }
+
+  /** Closes the resume cursor, if any: the client is forgotten. */
+  void closeCursor() {
+    if (resumeCursor != null) {
+      resumeCursor.close();
+      resumeCursor = null;
+    }
   }
 
   @Override

@@ -201,6 +201,15 @@ public final class DeliveryLog {
     }
   }
 
+  /**
+   * Whether the user has a stream in the log now: events in the window or an open cursor. A
+   * stream's events are numbered whether or not the user has a client, so that one that comes back
+   * within the window gets them.
+   */
+  public boolean hasStream(String user) {
+    return streams.containsKey(user);
+  }
+
   /** Appends one event of the given size; see {@link #append(String, List, int[])}. */
   public long append(String user, Event event, int size) {
     return append(user, List.of(event), new int[] {size});

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final Requests requests;
   private final WebSocketTransport webSocket;
   private final AjaxTransport ajax;
+  private final DeliveryLog log; // null when resume is off
+  private final AtomicBoolean sweeping = new AtomicBoolean();
   private volatile boolean closed;
 
   private Engine(SenteConfig config) {
@@ -74,6 +77,14 @@ public final class Engine implements SenteServer, SenteEndpoint {
             scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
     this.input = new ClientInput(protocol, dispatcher);
     this.presence = new Presence(registry, config, scheduler, dispatcher, protocol, executor);
+    this.log =
+        config.resume()
+            ? new DeliveryLog(
+                scheduler::nowMillis,
+                config.resumeMaxAgeMillis(),
+                config.resumeMaxUserBytes(),
+                config.resumeMaxTotalBytes())
+            : null;
     this.webSocket = new WebSocketTransport(this, registry, presence);
     this.ajax = new AjaxTransport(this, registry, presence);
     this.requests = new Requests(this, webSocket, ajax);
@@ -84,8 +95,48 @@ public final class Engine implements SenteServer, SenteEndpoint {
     return new Engine(Objects.requireNonNull(config, "config"));
   }
 
+  /**
+   * Starts the delivery log's sweep timer unless it runs: called when a resume cursor opens. The
+   * timer trims the log by age and lets idle streams go every eighth of the window (appends and
+   * reads only trim what they touch; this catches the streams nobody touches), and stops once the
+   * log holds no stream.
+   */
+  void ensureLogSweeps() {
+    if (log != null && sweeping.compareAndSet(false, true)) {
+      scheduleSweep();
+    }
+  }
+
+  private void scheduleSweep() {
+    scheduler.schedule(Math.max(100, config.resumeMaxAgeMillis() / 8), this::sweepLog);
+  }
+
+  private void sweepLog() {
+    if (closed) {
+      return;
+    }
+    try {
+      log.sweep();
+    } catch (RuntimeException e) {
+      LOG.error("Sweeping the delivery log failed", e);
+    }
+    if (log.stats().streams() > 0) {
+      scheduleSweep();
+      return;
+    }
+    sweeping.set(false);
+    if (log.stats().streams() > 0) {
+      ensureLogSweeps(); // a stream came meanwhile
+    }
+  }
+
   Protocol protocol() {
     return protocol;
+  }
+
+  /** The numbered delivery log of the resume extension; null when resume is off. */
+  DeliveryLog log() {
+    return log;
   }
 
   /** What the transports do with an event from a client. */
@@ -167,7 +218,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
       webSocket = registry.hasClients(Transport.WEBSOCKET, userId);
       ajax = registry.hasClients(Transport.AJAX, userId);
     }
-    if (webSocket) {
+    // a user whose stream is in the delivery log gets the event numbered in it even with no
+    // client now: a resume client that comes back within the window is given it
+    if (webSocket || (log != null && log.hasStream(userId))) {
       buffers.add(Transport.WEBSOCKET, userId, event, flush);
     }
     if (ajax) {

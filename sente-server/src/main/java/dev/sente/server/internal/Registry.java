@@ -124,6 +124,7 @@ final class Registry {
       clients.get(entry.transport).remove(entry.userId);
     }
     entry.cancelTimers();
+    entry.closeCursor(); // the log's lock only, no I/O
     if (!entry.connected) {
       return UserChange.NONE;
     }

@@ -69,6 +69,11 @@ final class Requests {
   }
 
   Packed handshake(String userId, SenteRequest request) {
+    return handshake(userId, request, null);
+  }
+
+  /** The handshake with extension metadata ({@code meta}, null for none). */
+  Packed handshake(String userId, SenteRequest request, Object meta) {
     Object data = null;
     try {
       data = engine.config().handshakeData().apply(request);
@@ -76,6 +81,6 @@ final class Requests {
       engine.config().errorHandler().onError(e, Optional.empty());
     }
     Optional<String> uid = ANONYMOUS_USER.equals(userId) ? Optional.empty() : Optional.of(userId);
-    return engine.protocol().handshake(uid, data);
+    return engine.protocol().handshake(uid, data, meta);
   }
 }

@@ -100,6 +100,11 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
     return state;
   }
 
+  /** Open, started, with nothing in flight or queued: a resume drain may write its next frame. */
+  synchronized boolean isIdle() {
+    return state == State.OPEN && started && !writing && size(control) + size(queue) == 0;
+  }
+
   /** Bytes queued for this socket plus the frame being written (0 once closed). */
   synchronized long queuedBytes() {
     return queuedBytes;
@@ -261,6 +266,9 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
       target.send(next, this);
     } else {
       closeIfDrained();
+      if (conn != null) { // null in the writer's own tests
+        conn.writerIdle();
+      }
     }
   }
 

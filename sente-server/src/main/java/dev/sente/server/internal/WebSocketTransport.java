@@ -49,7 +49,17 @@ final class WebSocketTransport implements LocalDelivery {
    * the handshake, and nothing is written holding the registry lock.
    */
   void opened(WsConnection conn) {
-    Packed handshake = engine.requests().handshake(conn.userId, conn.request);
+    DeliveryLog log = engine.log();
+    Cursor cursor = null;
+    Object grant = null;
+    if (conn.asksResume && log != null) {
+      cursor = log.open(conn.userId, conn::drain);
+      engine.ensureLogSweeps();
+      grant = ResumeFrames.grant(resume(cursor, conn.request));
+      conn.resumeFrom(cursor);
+    }
+    Packed handshake = engine.requests().handshake(conn.userId, conn.request, grant);
+    Cursor previous;
     WsConnection replaced;
     ClientEntry entry;
     List<Event> pending;
@@ -73,6 +83,11 @@ final class WebSocketTransport implements LocalDelivery {
       entry.socket = conn;
       entry.request = conn.request;
       entry.grace.clear();
+      previous = entry.resumeCursor;
+      entry.resumeCursor = cursor;
+      if (cursor != null) {
+        pending = List.of(); // the log has them, after the client's cursor
+      }
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : presence.snapshotIfListened();
     }
@@ -88,10 +103,42 @@ final class WebSocketTransport implements LocalDelivery {
       }
     }
     conn.start(opening);
+    if (previous != null) {
+      previous.close();
+    }
+    if (cursor != null) {
+      conn.drain(); // usually a no-op: the handshake's write completing starts the drain
+    }
     if (replaced != null && replaced != conn) {
       replaced.close(1000, "Replaced by a newer connection of the same client");
     }
     presence.usersChanged(change, entry, before, after);
+  }
+
+  /**
+   * Places a new cursor where the client's URL says it is ({@code epoch}, {@code seq}): none is a
+   * fresh start; a malformed or negative number, one from the future or of another epoch gives an
+   * unknown gap, never an error.
+   */
+  private static Resumed resume(Cursor cursor, SenteRequest request) {
+    String epoch = request.queryParam("epoch").orElse(null);
+    if (epoch == null) {
+      return cursor.resume(null, 0);
+    }
+    return cursor.resume(epoch, DeliveryLog.parseSeq(request.queryParam("seq").orElse(null)));
+  }
+
+  /** The byte budget of one resume batch: a frame stays under {@code maxMessageBytes}. */
+  long resumeBatchBytes() {
+    return Math.max(1, config.maxMessageBytes() - RESUME_META_BYTES);
+  }
+
+  /** Room left in a frame for the resume meta ({@code ,{"seq":..,"gap":..}}). */
+  private static final long RESUME_META_BYTES = 64;
+
+  /** A batch's frame, packed once for every socket of the user at the same cursor. */
+  Packed resumeFrame(Cursor cursor, ReadResult.Batch batch) {
+    return cursor.packed(batch, ResumeFrames.WEBSOCKET_PUSH, b -> ResumeFrames.push(protocol, b));
   }
 
   void message(WsConnection conn, Packed packed) {
@@ -189,15 +236,23 @@ final class WebSocketTransport implements LocalDelivery {
     // one lock for all of the user's sockets; the writes happen after it is released
     List<ClientEntry> entries = new ArrayList<>(2);
     List<WsConnection> sockets = new ArrayList<>(2);
+    boolean resumes = false;
     synchronized (registry) {
       for (ClientEntry entry : registry.clientsView(Transport.WEBSOCKET, userId)) {
-        if (entry.socket == null) {
+        if (entry.resumeCursor != null) {
+          resumes = true; // its socket, or its next one, reads the log
+        } else if (entry.socket == null) {
           presence.keepPending(entry, events, WsConnection.weight(packed)); // in its grace
         } else {
           entries.add(entry);
           sockets.add(entry.socket);
         }
       }
+    }
+    DeliveryLog log = engine.log();
+    if (log != null && (resumes || log.hasStream(userId))) {
+      // once per user and batch; wakes the user's resume drains
+      log.append(userId, events, sizes(events.size(), WsConnection.weight(packed)));
     }
     if (sockets.isEmpty()) {
       return;
@@ -230,6 +285,16 @@ final class WebSocketTransport implements LocalDelivery {
         }
       }
     }
+  }
+
+  /** Each event's share of its batch's packed size, for the log's byte bounds. */
+  private static int[] sizes(int count, long packedBytes) {
+    int[] sizes = new int[count];
+    long each = packedBytes / count;
+    int share = (int) Math.min(Integer.MAX_VALUE, each);
+    java.util.Arrays.fill(sizes, share);
+    sizes[count - 1] = (int) Math.min(Integer.MAX_VALUE, packedBytes - each * (count - 1));
+    return sizes;
   }
 
   /** A batch as WebSocket frames of at most {@code maxMessageBytes} each. */

@@ -53,6 +53,19 @@ final class WsConnection implements WebSocketListener {
   /** Runs a task on {@link #handlers} with flow control. */
   final InboundFlow inbound;
 
+  /** Whether the client asked for the resume extension ({@code ext=resume} on its URL). */
+  final boolean asksResume;
+
+  /**
+   * The resume cursor when resume was granted, set before the socket starts writing; null for a
+   * plain Sente socket, whose pushes are sent to it directly.
+   */
+  private volatile Cursor cursor;
+
+  private final Object drainLock = new Object();
+  private boolean draining; // guarded by drainLock
+  private boolean drainAgain; // guarded by drainLock
+
   private boolean closed; // guarded by this
   private LogLimiter inputLog; // created by the first bad input; guarded by this
 
@@ -77,6 +90,79 @@ final class WsConnection implements WebSocketListener {
             engine.config().keepAliveMillis(),
             engine.config().pingTimeoutMillis());
     this.inbound = new InboundFlow(this, engine::now);
+    this.asksResume = asksResume(request);
+  }
+
+  /** Whether the request's {@code ext} parameter names {@code resume}. */
+  static boolean asksResume(SenteRequest request) {
+    List<String> values = request.queryParams().get("ext");
+    if (values == null) {
+      return false;
+    }
+    for (String value : values) {
+      for (String name : value.split(",", 8)) {
+        if (ResumeFrames.NAME.equals(name.trim())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Makes this socket a resume drain of the cursor; call before {@link #start}. */
+  void resumeFrom(Cursor cursor) {
+    this.cursor = cursor;
+  }
+
+  /** True when this socket was granted resume: its pushes come from its cursor. */
+  boolean resumes() {
+    return cursor != null;
+  }
+
+  /** The writer has nothing in flight nor queued: a resume drain takes its next batch. */
+  void writerIdle() {
+    if (cursor != null) {
+      drain();
+    }
+  }
+
+  /**
+   * The resume drain: while the writer is idle, takes the batch after the cursor and writes it as
+   * one frame; the write's completion ({@link #writerIdle}) or the cursor's wake-up after an append
+   * calls it again. One caller at a time: a call made meanwhile (a write completing inline, a
+   * wake-up) makes the running one loop once more instead of recursing.
+   */
+  void drain() {
+    Cursor c = cursor;
+    if (c == null) {
+      return;
+    }
+    synchronized (drainLock) {
+      if (draining) {
+        drainAgain = true;
+        return;
+      }
+      draining = true;
+    }
+    while (true) {
+      try {
+        if (writer.isIdle()) {
+          ReadResult next = c.next(transport.resumeBatchBytes());
+          if (next instanceof ReadResult.Batch batch) {
+            writer.send(transport.resumeFrame(c, batch));
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Resume drain failed for {}", this, e);
+      }
+      synchronized (drainLock) {
+        if (!drainAgain) {
+          draining = false;
+          return;
+        }
+        drainAgain = false;
+      }
+    }
   }
 
   /** The bytes a frame counts for: its length in characters for text, in bytes for binary. */

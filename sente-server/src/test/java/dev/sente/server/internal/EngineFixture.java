@@ -73,6 +73,14 @@ final class EngineFixture implements AutoCloseable {
     return exchange.socket;
   }
 
+  /** Opens a WebSocket of the user with the given query ({@code client-id=..&ext=resume..}). */
+  FakeExchange.FakeSocket openSocketWith(String user, String query) {
+    FakeExchange exchange = FakeExchange.webSocket(query);
+    exchange.session.put("uid", user);
+    sente.endpoint().handle(exchange);
+    return exchange.socket;
+  }
+
   /** An Ajax GET of the user and client: the handshake, or a poll. */
   FakeExchange ajaxGet(String user, String clientId, boolean handshake) {
     FakeExchange exchange =
