@@ -18,6 +18,7 @@ import dev.sente.testkit.faults.SteadySender;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -181,6 +182,8 @@ class FaultProxyJettyTest {
 
     assertThat(alice.assertState(ClientState.Closed.class).willReconnect()).isTrue();
     assertThat(alice.awaitState(ClientState.Open.class).firstOpen()).isFalse();
+    // resumed on the new connection: the recovery event follows the reopen
+    alice.assertEvent(Recovery.EVENT_ID, Map.of("recovered", true));
     assertThat(old.isOpen()).isTrue();
     assertThat(old.isClientSideReset()).isTrue();
     assertThat(proxy.connections()).hasSize(2).contains(old);
