@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +33,17 @@ final class AjaxPosts {
   private final Presence presence;
   private final LogLimiter inputLog;
 
+  /** A full handler queue's 429 is logged at most once per this many milliseconds, with a count. */
+  static final long FULL_LOG_INTERVAL_MILLIS = 10_000;
+
+  private final LogLimiter fullLog;
+
   AjaxPosts(Engine engine, Registry registry, Presence presence) {
     this.engine = engine;
     this.registry = registry;
     this.presence = presence;
     this.inputLog = LogLimiter.perMinute(engine::now);
+    this.fullLog = new LogLimiter(1, FULL_LOG_INTERVAL_MILLIS, engine::now);
   }
 
   /** The bound on log lines about bad Ajax input. */
@@ -220,25 +225,16 @@ final class AjaxPosts {
     }
   }
 
-  /** Logged at most once per this many milliseconds, with the count refused meanwhile. */
-  static final long FULL_LOG_INTERVAL_MILLIS = 10_000;
-
-  private final AtomicLong nextFullLog = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicLong refusedSinceLog = new AtomicLong();
-
   /** A POST that finds its client's handler queue full: 429, logged at a bounded rate. */
   private void refuseFull(HttpExchange exchange) {
     int limit = engine.config().maxInboundEvents();
-    long refused = refusedSinceLog.incrementAndGet();
-    long now = engine.now();
-    long next = nextFullLog.get();
-    if (now >= next && nextFullLog.compareAndSet(next, now + FULL_LOG_INTERVAL_MILLIS)) {
-      refusedSinceLog.addAndGet(-refused);
+    long skipped = fullLog.acquire();
+    if (skipped >= 0) {
       LOG.warn(
           "Refused {} Ajax event(s) with 429 since the last such warning (at most one per {} s):"
               + " their clients already had {} events waiting for their handlers"
               + " (maxInboundEvents)",
-          refused,
+          skipped + 1,
           FULL_LOG_INTERVAL_MILLIS / 1000,
           limit);
     }

@@ -1,10 +1,10 @@
 package dev.sente.server.internal;
 
 import dev.sente.core.Packed;
+import dev.sente.core.internal.LogLimiter;
 import dev.sente.server.spi.LongPollChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +23,12 @@ final class HeldPolls {
   static final long REFUSAL_LOG_MILLIS = 10_000;
 
   private final int limit;
-  private final LongSupplier clock;
   private final AtomicInteger count = new AtomicInteger();
-  private final AtomicLong refusedSinceLog = new AtomicLong();
-  private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
+  private final LogLimiter refusalLog;
 
   HeldPolls(int limit, LongSupplier clock) {
     this.limit = limit;
-    this.clock = clock;
+    this.refusalLog = new LogLimiter(1, REFUSAL_LOG_MILLIS, clock);
   }
 
   /** The polls held now. */
@@ -73,18 +71,16 @@ final class HeldPolls {
    * #REFUSAL_LOG_MILLIS}. True when it logged.
    */
   boolean refused() {
-    refusedSinceLog.incrementAndGet();
-    long now = clock.getAsLong();
-    long next = nextLogAt.get();
-    if (now >= next && nextLogAt.compareAndSet(next, now + REFUSAL_LOG_MILLIS)) {
-      LOG.warn(
-          "Refused {} long-poll(s) with 503 since the last report: the server holds at most {}"
-              + " (maxHeldPolls)",
-          refusedSinceLog.getAndSet(0),
-          limit);
-      return true;
+    long skipped = refusalLog.acquire();
+    if (skipped < 0) {
+      return false;
     }
-    return false;
+    LOG.warn(
+        "Refused {} long-poll(s) with 503 since the last report: the server holds at most {}"
+            + " (maxHeldPolls)",
+        skipped + 1,
+        limit);
+    return true;
   }
 
   /** A held channel that gives its place back once, when it ends in any way. */
