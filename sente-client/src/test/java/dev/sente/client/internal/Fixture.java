@@ -8,9 +8,14 @@ import dev.sente.client.SenteClient;
 import dev.sente.client.SenteClientBuilder;
 import dev.sente.client.Transport;
 import dev.sente.core.time.ManualScheduler;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A client on a {@link FakeWire} and a {@link ManualScheduler}, whose callbacks run inline on the
@@ -82,5 +87,30 @@ final class Fixture implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+  }
+
+  /** The frames the socket sent, each matched against the pattern (which must match). */
+  static List<Matcher> frames(FakeWire.FakeSocket socket, Pattern frame) {
+    List<Matcher> frames = new ArrayList<>();
+    for (String text : socket.sent()) {
+      Matcher m = frame.matcher(text);
+      assertThat(m.matches()).as(text).isTrue();
+      frames.add(m);
+    }
+    return frames;
+  }
+
+  /** The cause of a future that must have failed. */
+  static Throwable failure(CompletableFuture<?> future) {
+    assertThat(future).isCompletedExceptionally();
+    try {
+      future.get();
+      throw new AssertionError("completed normally");
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -208,25 +207,10 @@ class WaitingRequestsTest {
   }
 
   private static List<Matcher> frames(FakeWire.FakeSocket socket) {
-    List<Matcher> frames = new ArrayList<>();
-    for (String text : socket.sent()) {
-      Matcher m = FRAME.matcher(text);
-      assertThat(m.matches()).as(text).isTrue();
-      frames.add(m);
-    }
-    return frames;
+    return Fixture.frames(socket, FRAME);
   }
 
   private static Throwable failure(CompletableFuture<?> future) {
-    assertThat(future).isCompletedExceptionally();
-    try {
-      future.get();
-      throw new AssertionError("completed normally");
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return Fixture.failure(future);
   }
 }
