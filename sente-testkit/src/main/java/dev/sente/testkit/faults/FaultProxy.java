@@ -104,7 +104,6 @@ public final class FaultProxy implements AutoCloseable {
   private static final int MAX_HEAD_BYTES = 16 * 1024;
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final long CLOSE_WAIT_SECONDS = 5;
-  private static final byte[] END_OF_HEAD = {'\r', '\n', '\r', '\n'};
 
   private final ServerSocket listener;
   private final ExecutorService threads;
@@ -660,7 +659,8 @@ public final class FaultProxy implements AutoCloseable {
     private byte[] readHead(InputStream in) throws IOException {
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       byte[] buffer = new byte[BUFFER_BYTES];
-      while (head.size() < MAX_HEAD_BYTES && indexOf(head.toByteArray(), END_OF_HEAD) < 0) {
+      while (head.size() < MAX_HEAD_BYTES
+          && WebSocketFrameTap.indexOf(head.toByteArray(), WebSocketFrameTap.END_OF_HEADERS) < 0) {
         int n = in.read(buffer);
         if (n < 0) {
           break;
@@ -888,19 +888,6 @@ public final class FaultProxy implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   private static void reset(Socket socket) {

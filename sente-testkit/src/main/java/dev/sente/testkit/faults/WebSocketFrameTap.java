@@ -17,7 +17,9 @@ import java.util.function.Consumer;
 final class WebSocketFrameTap {
 
   private static final int OPCODE_TEXT = 1;
-  private static final byte[] END_OF_HEADERS = {'\r', '\n', '\r', '\n'};
+
+  /** The blank line that ends an HTTP head. */
+  static final byte[] END_OF_HEADERS = {'\r', '\n', '\r', '\n'};
 
   private final Consumer<String> textFrames;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -97,7 +99,8 @@ final class WebSocketFrameTap {
     return at;
   }
 
-  private static int indexOf(byte[] haystack, byte[] needle) {
+  /** Where the needle first stands in the haystack, or -1. */
+  static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= haystack.length; i++) {
       for (int j = 0; j < needle.length; j++) {
