@@ -201,6 +201,11 @@ public final class DeliveryLog {
     }
   }
 
+  /** True when the log holds no stream at all (the sweep timer may stop). */
+  public boolean isEmpty() {
+    return streams.isEmpty();
+  }
+
   /**
    * Whether the user has a stream in the log now: events in the window or an open cursor. A
    * stream's events are numbered whether or not the user has a client, so that one that comes back

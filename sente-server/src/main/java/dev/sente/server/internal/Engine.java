@@ -120,12 +120,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
     } catch (RuntimeException e) {
       LOG.error("Sweeping the delivery log failed", e);
     }
-    if (log.stats().streams() > 0) {
+    if (!log.isEmpty()) {
       scheduleSweep();
       return;
     }
     sweeping.set(false);
-    if (log.stats().streams() > 0) {
+    if (!log.isEmpty()) {
       ensureLogSweeps(); // a stream came meanwhile
     }
   }
