@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -71,17 +72,21 @@ class JettyResumeTest {
 
   private SenteServer sente;
 
+  private final List<Transport> openedOn = new CopyOnWriteArrayList<>();
+
   private SenteClient connect(FaultProxy proxy, Transport transport) throws Exception {
     SenteClient client =
         closedAfterwards(
             SenteClient.builder(proxy.uri().resolve("/chsk"))
                 .transport(transport)
+                .upgradeRetryInterval(Duration.ofMillis(200))
                 .cookie("user", "alice")
                 .backoff(FAST)
                 .build());
     client.onState(
         state -> {
           if (state instanceof ClientState.Open open) {
+            openedOn.add(open.transport());
             opens.incrementAndGet();
             if (!open.firstOpen()) {
               reopens.add(open.recovery());
@@ -148,6 +153,40 @@ class JettyResumeTest {
     assertThat(reopens)
         .hasSizeBetween(transport == Transport.WEBSOCKET ? 25 : 20, 25)
         .allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
+  }
+
+  @Test
+  void autoFallsBackToAjaxThenUpgradesToWebSocketThroughCutsLosingNothing() throws Exception {
+    FaultProxy proxy = serveBehindProxy(SenteServer.builder());
+    proxy.answer200InsteadOf101(true); // no WebSocket through this network: the client polls
+    SenteClient client = connect(proxy, Transport.AUTO);
+    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
+    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> sente.connectedUsers().ajax().contains("alice"));
+    SteadySender pushes =
+        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    for (int i = 0; i < 3; i++) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen + 10);
+      cutAndAwaitReopen(proxy, Duration.ofMillis(200));
+    }
+    proxy.answer200InsteadOf101(false); // WebSocket works again: the client upgrades
+    eventually().until(() -> openedOn.contains(Transport.WEBSOCKET));
+    for (int i = 0; i < 3; i++) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen + 10);
+      cutAndAwaitReopen(proxy, Duration.ofMillis(200));
+    }
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 10);
+    pushes.close();
+    long sent = pushes.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    assertThat(openedOn).contains(Transport.AJAX, Transport.WEBSOCKET);
+    assertThat(reopens).isNotEmpty().allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
   }
 
   @ParameterizedTest
