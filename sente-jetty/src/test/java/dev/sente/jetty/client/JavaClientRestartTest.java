@@ -93,19 +93,13 @@ class JavaClientRestartTest {
     startOn(port, second);
 
     ClientState.Open open = alice.awaitState(ClientState.Open.class);
-    // the restarted server has no log of the old one: over WebSocket, which grants resume, the
-    // client is told of an unknown gap; Ajax is not granted resume and reports nothing
-    Optional<Recovery> recovery =
-        transport == Transport.WEBSOCKET
-            ? Optional.of(new Recovery.Gap(OptionalLong.empty()))
-            : Optional.empty();
+    // the restarted server has no log of the old one: the client is told of an unknown gap
+    Optional<Recovery> recovery = Optional.of(new Recovery.Gap(OptionalLong.empty()));
     assertThat(open)
         .isEqualTo(
             new ClientState.Open(
                 Optional.of("alice"), transport, Optional.empty(), false, recovery));
-    if (transport == Transport.WEBSOCKET) {
-      alice.assertEvent(Recovery.EVENT_ID);
-    }
+    alice.assertEvent(Recovery.EVENT_ID);
     assertThat(alice.request("chat/save", "again").value()).contains(Map.of("saved", "again"));
     assertThat(second.send("alice", "chat/line", "welcome back")).isTrue();
     alice.assertEvent("chat/line", "welcome back");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sente.client.ClientState;
 import dev.sente.client.CloseReason;
 import dev.sente.client.ConnectionClosedException;
+import dev.sente.client.Recovery;
 import dev.sente.client.Reply;
 import dev.sente.client.ReplyTimeoutException;
 import dev.sente.client.SenteClient;
@@ -167,6 +168,10 @@ class JavaClientTest {
 
       // the next poll brings a fresh handshake, as a reconnect would; no event is lost
       await().atMost(Duration.ofSeconds(10)).until(() -> handshakes.getCount() == 0);
+      // resumed in the window: reported as a recovery (the state says so too), nothing lost
+      alice.assertEvent(Recovery.EVENT_ID, Map.of("recovered", true));
+      assertThat(alice.assertState(ClientState.Open.class).recovery())
+          .contains(new Recovery.Recovered());
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> sente.send("alice", "chat/line", "still here"));

@@ -145,9 +145,9 @@ class FaultProxyJettyTest {
 
     if (transport == Transport.WEBSOCKET) {
       assertThat(alice.awaitState(ClientState.Open.class).firstOpen()).isFalse();
-      // the new server has no log of the old one's stream: an unknown gap
-      alice.assertEvent(Recovery.EVENT_ID);
-    } // an Ajax client's cut poll is sent again by the HTTP client, and its state does not change
+    } // an Ajax client's cut poll is sent again by the HTTP client and answered with a handshake
+    // the new server has no log of the old one's stream: an unknown gap, on either transport
+    alice.assertEvent(Recovery.EVENT_ID);
     eventually().until(() -> restarted.connectedUsers().any().contains("alice"));
     assertThat(restarted.send("alice", "test/line", "from the new server")).isTrue();
     alice.assertEvent("test/line", "from the new server");

@@ -23,6 +23,7 @@ final class AjaxTransport implements LocalDelivery {
   private final Presence presence;
   private final HeldPolls held;
   private final AjaxPosts posts;
+  private final AjaxResume resume;
 
   AjaxTransport(Engine engine, Registry registry, Presence presence) {
     this.engine = engine;
@@ -30,6 +31,7 @@ final class AjaxTransport implements LocalDelivery {
     this.presence = presence;
     this.held = new HeldPolls(engine.config().maxHeldPolls(), engine::now);
     this.posts = new AjaxPosts(engine, registry, presence);
+    this.resume = new AjaxResume(engine);
   }
 
   /** The bound on log lines about bad Ajax input, shared by all Ajax clients. */
@@ -52,6 +54,7 @@ final class AjaxTransport implements LocalDelivery {
   void handleGet(HttpExchange exchange, String userId, String clientId) {
     boolean handshake = exchange.queryParam("handshake?").isPresent();
     ClientEntry entry;
+    Object grant = null;
     synchronized (registry) {
       entry = registry.find(Transport.AJAX, userId, clientId);
       if (handshake || entry == null || entry.rehandshake) {
@@ -66,12 +69,17 @@ final class AjaxTransport implements LocalDelivery {
         if (entry.poll == null) {
           presence.armGrace(entry, engine.config().ajaxGraceMillis());
         }
+        ClientEntry woken = entry;
+        grant = resume.grant(entry, entry.request, () -> resumeWoken(woken));
       } else {
         entry = null;
       }
     }
     if (entry != null) {
-      exchange.respond(200, engine.requests().handshake(userId, exchange));
+      if (grant != null) {
+        engine.ensureLogSweeps();
+      }
+      exchange.respond(200, engine.requests().handshake(userId, exchange, grant));
       return;
     }
     poll(exchange, userId, clientId);
@@ -104,6 +112,7 @@ final class AjaxTransport implements LocalDelivery {
     ClientEntry entry;
     LongPollChannel replaced;
     List<Event> pending;
+    AjaxResume.Answer answer;
     Registry.UserChange change;
     ConnectedUsers before;
     ConnectedUsers after;
@@ -122,7 +131,10 @@ final class AjaxTransport implements LocalDelivery {
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : presence.snapshotIfListened();
       pending = entry.takePending();
-      if (pending.isEmpty()) {
+      answer = resume.poll(entry, entry.request);
+      if (answer != null) {
+        releasePoll(entry); // answered at once: a wake-up finds no poll to answer again
+      } else if (pending.isEmpty()) {
         if (entry.pollTask == null) {
           ClientEntry held = entry;
           entry.pollTask = () -> pollTimedOut(held);
@@ -137,11 +149,30 @@ final class AjaxTransport implements LocalDelivery {
       replaced.complete(engine.protocol().timeout());
     }
     presence.usersChanged(change, entry, before, after);
-    if (!pending.isEmpty()) {
+    if (answer != null) {
+      complete(entry, channel, resume.frame(answer), List.of());
+    } else if (!pending.isEmpty()) {
       complete(entry, channel, engine.protocol().push(pending), pending);
     }
     ClientEntry held = entry;
     channel.onGone(() -> pollEnded(held, channel));
+  }
+
+  /**
+   * The wake-up of a resume client's cursor: an append to its user's stream. Answers the held poll
+   * with what lies after the cursor; without a held poll it does nothing (the next poll reads).
+   */
+  private void resumeWoken(ClientEntry entry) {
+    LongPollChannel channel;
+    AjaxResume.Answer answer;
+    synchronized (registry) {
+      channel = entry.poll;
+      if (channel == null || (answer = resume.wake(entry)) == null) {
+        return;
+      }
+      releasePoll(entry);
+    }
+    complete(entry, channel, resume.frame(answer), List.of());
   }
 
   /** The poll timeout's timer: answers the held poll with the timeout once it is due. */
@@ -205,6 +236,9 @@ final class AjaxTransport implements LocalDelivery {
     List<LongPollChannel> polls = new ArrayList<>(2);
     synchronized (registry) {
       for (ClientEntry entry : registry.clientsView(Transport.AJAX, userId)) {
+        if (entry.resumeCursor != null) {
+          continue; // it reads the user's stream in the delivery log
+        }
         LongPollChannel channel = entry.poll;
         if (channel == null) {
           presence.keepPending(entry, events, WsConnection.weight(packed)); // for the next poll

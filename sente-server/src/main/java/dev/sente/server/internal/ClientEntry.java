@@ -34,9 +34,10 @@ final class ClientEntry {
   LongPollChannel poll;
 
   /**
-   * The resume cursor of the client's latest WebSocket, when it was granted resume: kept open
-   * across the grace period (so that the user's stream, its epoch and numbers, stay for the
-   * reconnect even when it holds no events), closed when a newer socket replaces it or the client
+   * The resume cursor, when the client was granted resume. WebSocket: the cursor of the client's
+   * latest socket, kept open across the grace period (so that the user's stream, its epoch and
+   * numbers, stay for the reconnect even when it holds no events), closed when a newer socket
+   * replaces it. Ajax: one cursor for the entry's life, placed by each poll. Closed when the client
    * is forgotten.
    */
   Cursor resumeCursor;

@@ -2,6 +2,7 @@ package dev.sente.server.internal;
 
 import dev.sente.core.Packed;
 import dev.sente.core.Protocol;
+import dev.sente.server.SenteRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,11 @@ final class ResumeFrames {
   /** The extension's name in {@code ext}. */
   static final String NAME = "resume";
 
-  /** The kind of a WebSocket push frame in a stream's packed-batch cache. */
-  static final Object WEBSOCKET_PUSH = new Object();
+  /** The kind of a push frame in a stream's packed-batch cache (one form for both transports). */
+  static final Object PUSH = new Object();
+
+  /** Room kept in a frame for the resume meta ({@code ,{"seq":..,"gap":..}}). */
+  static final long META_BYTES = 64;
 
   private static final List<String> GRANTED = List.of(NAME);
 
@@ -51,5 +55,29 @@ final class ResumeFrames {
       meta.put("gap", batch.missed());
     }
     return protocol.push(batch.events(), meta);
+  }
+
+  /**
+   * A batch's push frame with a gap before it that the batch itself does not hold: {@code
+   * [[e1..ek],null,{"seq":s,"gap":n}]}, {@code gap} null for an unknown gap.
+   */
+  static Packed push(Protocol protocol, ReadResult.Batch batch, Long gap) {
+    Map<String, Object> meta = new LinkedHashMap<>(4);
+    meta.put("seq", batch.lastSeq());
+    meta.put("gap", gap);
+    return protocol.push(batch.events(), meta);
+  }
+
+  /**
+   * Places a cursor where the request's {@code epoch} and {@code seq} say the client is: none is a
+   * fresh start; a malformed or negative number, one from the future or of another epoch gives an
+   * unknown gap, never an error.
+   */
+  static Resumed place(Cursor cursor, SenteRequest request) {
+    String epoch = request.queryParam("epoch").orElse(null);
+    if (epoch == null) {
+      return cursor.resume(null, 0);
+    }
+    return cursor.resume(epoch, DeliveryLog.parseSeq(request.queryParam("seq").orElse(null)));
   }
 }

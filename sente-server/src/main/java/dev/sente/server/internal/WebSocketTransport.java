@@ -55,7 +55,7 @@ final class WebSocketTransport implements LocalDelivery {
     if (conn.asksResume && log != null) {
       cursor = log.open(conn.userId, conn::drain);
       engine.ensureLogSweeps();
-      grant = ResumeFrames.grant(resume(cursor, conn.request));
+      grant = ResumeFrames.grant(ResumeFrames.place(cursor, conn.request));
       conn.resumeFrom(cursor);
     }
     Packed handshake = engine.requests().handshake(conn.userId, conn.request, grant);
@@ -115,30 +115,14 @@ final class WebSocketTransport implements LocalDelivery {
     presence.usersChanged(change, entry, before, after);
   }
 
-  /**
-   * Places a new cursor where the client's URL says it is ({@code epoch}, {@code seq}): none is a
-   * fresh start; a malformed or negative number, one from the future or of another epoch gives an
-   * unknown gap, never an error.
-   */
-  private static Resumed resume(Cursor cursor, SenteRequest request) {
-    String epoch = request.queryParam("epoch").orElse(null);
-    if (epoch == null) {
-      return cursor.resume(null, 0);
-    }
-    return cursor.resume(epoch, DeliveryLog.parseSeq(request.queryParam("seq").orElse(null)));
-  }
-
   /** The byte budget of one resume batch: a frame stays under {@code maxMessageBytes}. */
   long resumeBatchBytes() {
-    return Math.max(1, config.maxMessageBytes() - RESUME_META_BYTES);
+    return Math.max(1, config.maxMessageBytes() - ResumeFrames.META_BYTES);
   }
-
-  /** Room left in a frame for the resume meta ({@code ,{"seq":..,"gap":..}}). */
-  private static final long RESUME_META_BYTES = 64;
 
   /** A batch's frame, packed once for every socket of the user at the same cursor. */
   Packed resumeFrame(Cursor cursor, ReadResult.Batch batch) {
-    return cursor.packed(batch, ResumeFrames.WEBSOCKET_PUSH, b -> ResumeFrames.push(protocol, b));
+    return cursor.packed(batch, ResumeFrames.PUSH, b -> ResumeFrames.push(protocol, b));
   }
 
   void message(WsConnection conn, Packed packed) {

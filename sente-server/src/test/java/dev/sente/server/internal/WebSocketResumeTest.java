@@ -84,14 +84,6 @@ class WebSocketResumeTest {
   }
 
   @Test
-  void theAjaxHandshakeCarriesNoGrant() {
-    start();
-    FakeExchange get =
-        fixture.ajaxGet("alice", "c1&ext=resume", true); // the query after client-id=
-    assertThat(get.responseBody).isEqualTo(PLAIN_HANDSHAKE);
-  }
-
-  @Test
   void aReconnectGetsTheEventsAfterItsCursorBeforeAnyNewerPush() {
     start();
     FakeExchange.FakeSocket first = fixture.openSocketWith("alice", "client-id=c1&ext=resume");

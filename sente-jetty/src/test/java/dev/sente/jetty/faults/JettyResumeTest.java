@@ -27,13 +27,16 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The resume extension end to end: the real server on Jetty, the Java client over WebSocket, and
- * the fault proxy cutting the connection while the server pushes numbered events at a steady rate.
+ * The resume extension end to end: the real server on Jetty, the Java client over WebSocket and
+ * over Ajax, and the fault proxy cutting the connection while the server pushes numbered events at
+ * a steady rate.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class JettyWebSocketResumeTest {
+class JettyResumeTest {
   private static final String EVENT = "test/n";
   private static final int RATE = 200;
   private static final Backoff FAST =
@@ -69,17 +72,21 @@ class JettyWebSocketResumeTest {
 
   private SenteServer sente;
 
-  private SenteClient connect(FaultProxy proxy) throws Exception {
+  private final List<Transport> openedOn = new CopyOnWriteArrayList<>();
+
+  private SenteClient connect(FaultProxy proxy, Transport transport) throws Exception {
     SenteClient client =
         closedAfterwards(
             SenteClient.builder(proxy.uri().resolve("/chsk"))
-                .transport(Transport.WEBSOCKET)
+                .transport(transport)
+                .upgradeRetryInterval(Duration.ofMillis(200))
                 .cookie("user", "alice")
                 .backoff(FAST)
                 .build());
     client.onState(
         state -> {
           if (state instanceof ClientState.Open open) {
+            openedOn.add(open.transport());
             opens.incrementAndGet();
             if (!open.firstOpen()) {
               reopens.add(open.recovery());
@@ -97,23 +104,29 @@ class JettyWebSocketResumeTest {
   }
 
   /**
-   * Resets the client's side only: the server's socket stays open and silent, and what the server
-   * writes to it meanwhile is lost; the client's new socket replaces it.
+   * Resets the client's side only: the server's socket or held poll stays open and silent, and what
+   * the server writes to it meanwhile is lost. A WebSocket client opens a new socket, which
+   * replaces the silent one (a reopen); an Ajax client whose poll failed may simply poll again.
    */
-  private void resetClientSideAndAwaitReopen(FaultProxy proxy) {
+  private void resetClientSide(FaultProxy proxy, Transport transport) {
     int before = opens.get();
     proxy.resetClientSides();
-    eventually().until(() -> opens.get() > before);
+    if (transport == Transport.WEBSOCKET) {
+      eventually().until(() -> opens.get() > before);
+    }
   }
 
-  @Test
-  void twentyCutsAndFiveClientSideResetsLoseDuplicateAndReorderNothingAndEveryReopenRecovers()
-      throws Exception {
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"WEBSOCKET", "AJAX"})
+  void twentyCutsAndFiveClientSideResetsLoseDuplicateAndReorderNothingAndEveryReopenRecovers(
+      Transport transport) throws Exception {
     FaultProxy proxy = serveBehindProxy(SenteServer.builder());
-    SenteClient client = connect(proxy);
+    SenteClient client = connect(proxy, transport);
     DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
     client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> sente.connectedUsers().webSocket().contains("alice"));
+    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
 
     SteadySender pushes =
         closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
@@ -126,7 +139,7 @@ class JettyWebSocketResumeTest {
     for (int i = 0; i < 5; i++) {
       long before = counter.highest();
       eventually().until(() -> counter.highest() > before + 10);
-      resetClientSideAndAwaitReopen(proxy);
+      resetClientSide(proxy, transport);
     }
     long seen = counter.highest();
     eventually().until(() -> counter.highest() > seen + 10);
@@ -137,18 +150,57 @@ class JettyWebSocketResumeTest {
     assertThat(pushes.refused()).isZero();
     DeliveryCounter.Report report = counter.report(sent);
     assertThat(report.perfect()).as(report.toString()).isTrue();
-    assertThat(reopens).hasSize(25).allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
+    assertThat(reopens)
+        .hasSizeBetween(transport == Transport.WEBSOCKET ? 25 : 20, 25)
+        .allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
   }
 
   @Test
-  void aCutLongerThanTheWindowReportsTheGapAndNeverRecovered() throws Exception {
+  void autoFallsBackToAjaxThenUpgradesToWebSocketThroughCutsLosingNothing() throws Exception {
+    FaultProxy proxy = serveBehindProxy(SenteServer.builder());
+    proxy.answer200InsteadOf101(true); // no WebSocket through this network: the client polls
+    SenteClient client = connect(proxy, Transport.AUTO);
+    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
+    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> sente.connectedUsers().ajax().contains("alice"));
+    SteadySender pushes =
+        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    for (int i = 0; i < 3; i++) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen + 10);
+      cutAndAwaitReopen(proxy, Duration.ofMillis(200));
+    }
+    proxy.answer200InsteadOf101(false); // WebSocket works again: the client upgrades
+    eventually().until(() -> openedOn.contains(Transport.WEBSOCKET));
+    for (int i = 0; i < 3; i++) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen + 10);
+      cutAndAwaitReopen(proxy, Duration.ofMillis(200));
+    }
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 10);
+    pushes.close();
+    long sent = pushes.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    assertThat(openedOn).contains(Transport.AJAX, Transport.WEBSOCKET);
+    assertThat(reopens).isNotEmpty().allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"WEBSOCKET", "AJAX"})
+  void aCutLongerThanTheWindowReportsTheGapAndNeverRecovered(Transport transport) throws Exception {
     // about 25 bytes an event: a half-second cut at 200/s misses far more than 1 KiB
     FaultProxy proxy =
         serveBehindProxy(SenteServer.builder().resumeWindow(Duration.ofMinutes(2), 1024));
-    SenteClient client = connect(proxy);
+    SenteClient client = connect(proxy, transport);
     DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
     client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> sente.connectedUsers().webSocket().contains("alice"));
+    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
 
     SteadySender pushes =
         closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
