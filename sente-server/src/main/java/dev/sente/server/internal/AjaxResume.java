@@ -25,37 +25,40 @@ final class AjaxResume {
    * What a poll is answered with: the batch read after the cursor, and the gap to report before it
    * ({@code gap}: a count, null when unknown; only when {@code hasGap}).
    */
-  record Answer(Cursor cursor, ReadResult.Batch batch, boolean hasGap, Long gap) {}
+  record Answer(
+      Cursor cursor, ReadResult.Batch batch, boolean hasGap, Long gap, boolean numbered) {}
 
   AjaxResume(Engine engine) {
     this.engine = engine;
   }
 
   /**
-   * At an Ajax handshake: when the log is on and the request asks for resume, gives the entry a
-   * cursor unless it has one (a repeated handshake keeps it), places it where the request says the
-   * client is, and returns the handshake's grant; null when resume is not granted. Hold the
-   * registry lock; call {@link Engine#ensureLogSweeps()} after releasing it when this returned a
-   * grant.
+   * At an Ajax handshake: gives the entry a cursor unless it has one (a repeated handshake keeps
+   * it), and, when the log grants resume and the request asks for it, places it where the request
+   * says the client is and returns the handshake's grant; null when resume is not granted (the
+   * client reads from the stream's end on, and its frames carry no numbers). Hold the registry
+   * lock; call {@link Engine#ensureLogSweeps()} after releasing it.
    */
-  Object grant(ClientEntry entry, SenteRequest request, Runnable wakeUp) {
-    DeliveryLog log = engine.log();
-    if (log == null || !WsConnection.asksResume(request)) {
-      return null;
+  Object open(ClientEntry entry, SenteRequest request, Runnable wakeUp) {
+    boolean resumes = engine.config().resume() && WsConnection.asksResume(request);
+    if (entry.cursor != null && resumes && !entry.resumes) {
+      entry.cursor.close(); // it now asks: a cursor that keeps the window
+      entry.cursor = null;
     }
-    if (entry.resumeCursor == null) {
-      entry.resumeCursor = log.open(entry.userId, wakeUp);
+    if (entry.cursor == null) {
+      entry.cursor = engine.log().open(entry.userId, wakeUp, resumes);
     }
-    return ResumeFrames.grant(ResumeFrames.place(entry.resumeCursor, request));
+    entry.resumes = resumes;
+    return resumes ? ResumeFrames.grant(ResumeFrames.place(entry.cursor, request)) : null;
   }
 
   /**
-   * At a poll of a client granted resume: moves its cursor to the one the poll names (a poll
-   * without one keeps the cursor where it is) and reads after it. Null when there is nothing to
+   * At a poll: a client granted resume moves its cursor to the one the poll names (a poll without
+   * one keeps the cursor where it is); then reads after the cursor. Null when there is nothing to
    * send (the cursor is armed: hold the poll) or the client has no cursor.
    */
   Answer poll(ClientEntry entry, SenteRequest request) {
-    Cursor cursor = entry.resumeCursor;
+    Cursor cursor = entry.cursor;
     if (cursor == null) {
       return null;
     }
@@ -64,30 +67,55 @@ final class AjaxResume {
     boolean hasGap = placed != null && Boolean.FALSE.equals(placed.recovered());
     Long gap = hasGap ? placed.gap() : null; // with hasGap, null is an unknown gap
     ReadResult next = cursor.next(batchBytes());
+    if (!entry.resumes) {
+      return plain(entry, next);
+    }
     if (next instanceof ReadResult.Batch batch) {
       if (batch.hasGap()) { // trimmed between the placing and the read: add it up
         gap = hasGap && gap == null ? null : (hasGap ? gap : 0L) + batch.missed();
         hasGap = true;
       }
-      return new Answer(cursor, batch, hasGap, gap);
+      return new Answer(cursor, batch, hasGap, gap, true);
     }
     if (hasGap) {
       long at = next.lastSeq();
       return new Answer(
-          cursor, new ReadResult.Batch(cursor.epoch(), at + 1, at, 0, List.of(), 0), true, gap);
+          cursor,
+          new ReadResult.Batch(cursor.epoch(), at + 1, at, 0, List.of(), 0),
+          true,
+          gap,
+          true);
     }
     return null;
   }
 
   /** At a wake-up of the cursor while a poll is held: the batch after it, or null for none. */
   Answer wake(ClientEntry entry) {
-    Cursor cursor = entry.resumeCursor;
+    Cursor cursor = entry.cursor;
     if (cursor == null) {
       return null;
     }
     ReadResult next = cursor.next(batchBytes());
+    if (!entry.resumes) {
+      return plain(entry, next);
+    }
     if (next instanceof ReadResult.Batch batch) {
-      return new Answer(cursor, batch, batch.hasGap(), batch.hasGap() ? batch.missed() : null);
+      return new Answer(
+          cursor, batch, batch.hasGap(), batch.hasGap() ? batch.missed() : null, true);
+    }
+    return null;
+  }
+
+  /**
+   * A plain client's answer: the events read, without numbers; a plain client cannot be told of a
+   * gap (the log counts what it trimmed unread), so a read that found only a gap holds the poll.
+   */
+  private Answer plain(ClientEntry entry, ReadResult next) {
+    if (next instanceof ReadResult.Batch batch && batch.events().isEmpty()) {
+      next = entry.cursor.next(batchBytes()); // past the gap: up to date, and armed
+    }
+    if (next instanceof ReadResult.Batch batch && !batch.events().isEmpty()) {
+      return new Answer(entry.cursor, batch, false, null, false);
     }
     return null;
   }
@@ -95,6 +123,11 @@ final class AjaxResume {
   /** The answer's frame; packed once for every client of the user at the same range. */
   Packed frame(Answer answer) {
     Protocol protocol = engine.protocol();
+    if (!answer.numbered()) {
+      return answer
+          .cursor()
+          .packed(answer.batch(), ResumeFrames.PLAIN, b -> protocol.push(b.events()));
+    }
     if (answer.hasGap()) {
       return ResumeFrames.push(protocol, answer.batch(), answer.gap());
     }

@@ -1,6 +1,5 @@
 package dev.sente.server.internal;
 
-import dev.sente.core.Event;
 import dev.sente.core.Packed;
 import dev.sente.core.internal.LogLimiter;
 import dev.sente.server.ConnectedUsers;
@@ -8,16 +7,15 @@ import dev.sente.server.Rejection;
 import dev.sente.server.Transport;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.LongPollChannel;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The Ajax transport: GET handshakes and long-polls, POST sends. A held poll is a one-shot channel:
  * a push, a replacement by a newer poll, or the long-poll timeout completes it, and the client
- * polls again at once. Between polls the client keeps its place for the Ajax grace period, and
- * pushes made meanwhile wait for its next poll.
+ * polls again at once. Each client reads its user's stream in the delivery log through its cursor
+ * ({@link AjaxResume}); between polls the client keeps its place for the Ajax grace period, and
+ * pushes made meanwhile wait in the log for its next poll.
  */
-final class AjaxTransport implements LocalDelivery {
+final class AjaxTransport {
   private final Engine engine;
   private final Registry registry;
   private final Presence presence;
@@ -70,14 +68,14 @@ final class AjaxTransport implements LocalDelivery {
           presence.armGrace(entry, engine.config().ajaxGraceMillis());
         }
         ClientEntry woken = entry;
-        grant = resume.grant(entry, entry.request, () -> resumeWoken(woken));
+        grant = resume.open(entry, entry.request, () -> woken(woken));
       } else {
         entry = null;
       }
     }
     if (entry != null) {
       if (grant != null) {
-        engine.ensureLogSweeps();
+        engine.ensureLogSweeps(); // a retained window must age out even when nobody touches it
       }
       exchange.respond(200, engine.requests().handshake(userId, exchange, grant));
       return;
@@ -111,7 +109,6 @@ final class AjaxTransport implements LocalDelivery {
     }
     ClientEntry entry;
     LongPollChannel replaced;
-    List<Event> pending;
     AjaxResume.Answer answer;
     Registry.UserChange change;
     ConnectedUsers before;
@@ -130,19 +127,20 @@ final class AjaxTransport implements LocalDelivery {
       entry.grace.clear();
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : presence.snapshotIfListened();
-      pending = entry.takePending();
+      if (entry.cursor == null) { // a poll without a handshake before it: read from now on
+        ClientEntry woken = entry;
+        resume.open(entry, entry.request, () -> woken(woken));
+      }
       answer = resume.poll(entry, entry.request);
       if (answer != null) {
         releasePoll(entry); // answered at once: a wake-up finds no poll to answer again
-      } else if (pending.isEmpty()) {
+      } else {
         if (entry.pollTask == null) {
           ClientEntry held = entry;
           entry.pollTask = () -> pollTimedOut(held);
         }
         entry.pollTimeout.set(
             engine.scheduler(), engine.config().longPollTimeoutMillis(), entry.pollTask);
-      } else {
-        entry.pollTimeout.clear();
       }
     }
     if (replaced != null) {
@@ -150,19 +148,17 @@ final class AjaxTransport implements LocalDelivery {
     }
     presence.usersChanged(change, entry, before, after);
     if (answer != null) {
-      complete(entry, channel, resume.frame(answer), List.of());
-    } else if (!pending.isEmpty()) {
-      complete(entry, channel, engine.protocol().push(pending), pending);
+      complete(entry, channel, resume.frame(answer), answer);
     }
     ClientEntry held = entry;
     channel.onGone(() -> pollEnded(held, channel));
   }
 
   /**
-   * The wake-up of a resume client's cursor: an append to its user's stream. Answers the held poll
-   * with what lies after the cursor; without a held poll it does nothing (the next poll reads).
+   * The wake-up of a client's cursor: an append to its user's stream. Answers the held poll with
+   * what lies after the cursor; without a held poll it does nothing (the next poll reads).
    */
-  private void resumeWoken(ClientEntry entry) {
+  private void woken(ClientEntry entry) {
     LongPollChannel channel;
     AjaxResume.Answer answer;
     synchronized (registry) {
@@ -172,7 +168,7 @@ final class AjaxTransport implements LocalDelivery {
       }
       releasePoll(entry);
     }
-    complete(entry, channel, resume.frame(answer), List.of());
+    complete(entry, channel, resume.frame(answer), answer);
   }
 
   /** The poll timeout's timer: answers the held poll with the timeout once it is due. */
@@ -185,22 +181,25 @@ final class AjaxTransport implements LocalDelivery {
       channel = entry.poll;
     }
     if (channel != null) {
-      complete(entry, channel, engine.protocol().timeout(), List.of());
+      complete(entry, channel, engine.protocol().timeout(), null);
     }
   }
 
   /**
-   * Completes the poll with a body; when the poll is no longer there, the events (if any) wait for
-   * the next one.
+   * Completes the poll with a body. Written: the events of {@code answer} (null for none) are
+   * acknowledged, and may leave the log unless it retains them for a resume client. Not written
+   * (the poll was gone): the cursor goes back to what was acknowledged, so the next poll reads them
+   * again.
    */
   private void complete(
-      ClientEntry entry, LongPollChannel channel, Packed body, List<Event> events) {
+      ClientEntry entry, LongPollChannel channel, Packed body, AjaxResume.Answer answer) {
     if (channel.complete(body)) {
-      pollEnded(entry, channel);
-    } else if (!events.isEmpty()) {
-      synchronized (registry) {
-        presence.keepPending(entry, events, WsConnection.weight(body));
+      if (answer != null) {
+        answer.cursor().acknowledge(answer.batch().lastSeq());
       }
+      pollEnded(entry, channel);
+    } else if (answer != null) {
+      answer.cursor().rewind();
     }
   }
 
@@ -222,40 +221,6 @@ final class AjaxTransport implements LocalDelivery {
     entry.pollTimeout.clear();
     if (!engine.isClosed()) {
       presence.armGrace(entry, engine.config().ajaxGraceMillis());
-    }
-  }
-
-  /**
-   * Pushes a batch to the held polls of the user's clients, or keeps it for their next poll. One
-   * lock for all of them: each held poll is taken (it ends with this push, and the client's grace
-   * period starts) before its response is written outside the lock.
-   */
-  @Override
-  public void deliver(String userId, List<Event> events, Packed packed) {
-    List<ClientEntry> entries = new ArrayList<>(2);
-    List<LongPollChannel> polls = new ArrayList<>(2);
-    synchronized (registry) {
-      for (ClientEntry entry : registry.clientsView(Transport.AJAX, userId)) {
-        if (entry.resumeCursor != null) {
-          continue; // it reads the user's stream in the delivery log
-        }
-        LongPollChannel channel = entry.poll;
-        if (channel == null) {
-          presence.keepPending(entry, events, WsConnection.weight(packed)); // for the next poll
-          continue;
-        }
-        releasePoll(entry); // this push ends it
-        entries.add(entry);
-        polls.add(channel);
-      }
-    }
-    for (int i = 0; i < polls.size(); i++) {
-      if (!polls.get(i).complete(packed)) {
-        synchronized (registry) {
-          presence.keepPending(
-              entries.get(i), events, WsConnection.weight(packed)); // gone meanwhile
-        }
-      }
     }
   }
 

@@ -1,19 +1,15 @@
 package dev.sente.server.internal;
 
-import dev.sente.core.Event;
 import dev.sente.core.concurrent.SerialExecutor;
 import dev.sente.core.internal.Logs;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.Transport;
 import dev.sente.server.spi.LongPollChannel;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * One client (a client id of a user) on one transport: its current WebSocket or held poll, the
- * events waiting for it while it has neither, its grace timer, and its handler order. Every field
- * is guarded by the {@link Registry}'s lock.
+ * One client (a client id of a user) on one transport: its current WebSocket or held poll, its
+ * cursor in the delivery log, its grace timer, and its handler order. Every field is guarded by the
+ * {@link Registry}'s lock.
  */
 final class ClientEntry {
   final Transport transport;
@@ -34,13 +30,16 @@ final class ClientEntry {
   LongPollChannel poll;
 
   /**
-   * The resume cursor, when the client was granted resume. WebSocket: the cursor of the client's
-   * latest socket, kept open across the grace period (so that the user's stream, its epoch and
-   * numbers, stay for the reconnect even when it holds no events), closed when a newer socket
-   * replaces it. Ajax: one cursor for the entry's life, placed by each poll. Closed when the client
-   * is forgotten.
+   * The client's place in its user's stream of the delivery log, which holds every push: set while
+   * the client has a socket or poll or is in its grace period. WebSocket: the cursor of the
+   * client's latest socket, kept across the grace period (the events pushed meanwhile wait in the
+   * log for the next socket), closed when a newer socket replaces it. Ajax: one cursor for the
+   * entry's life, read by each poll. Closed when the client is forgotten.
    */
-  Cursor resumeCursor;
+  Cursor cursor;
+
+  /** Whether the client was granted resume: its frames carry their numbers. */
+  boolean resumes;
 
   /** The request of the latest socket or poll, for notifications. */
   SenteRequest request;
@@ -56,63 +55,11 @@ final class ClientEntry {
 
   Runnable pollTask;
 
-  /** An event kept for later, with its share of its batch's packed size. */
-  private record Kept(Event event, long weight) {}
-
-  private ArrayDeque<Kept> pending; // created when the first event has to wait
-  private long pendingBytes;
-  long droppedPending;
-
   ClientEntry(Transport transport, String userId, String clientId, SerialExecutor handlers) {
     this.transport = transport;
     this.userId = userId;
     this.clientId = clientId;
     this.handlers = handlers;
-  }
-
-  /**
-   * Keeps events for later delivery; {@code batchBytes} is the packed size of the batch they came
-   * in, shared evenly among them. Drops the oldest beyond {@code limit} events or {@code byteLimit}
-   * bytes (the newest event is always kept) and returns how many.
-   */
-  int addPending(List<Event> events, long batchBytes, int limit, long byteLimit) {
-    if (events.isEmpty()) {
-      return 0;
-    }
-    if (pending == null) {
-      pending = new ArrayDeque<>(Math.max(4, events.size()));
-    }
-    long each = Math.max(1, batchBytes / events.size());
-    for (Event event : events) {
-      pending.add(new Kept(event, each));
-      pendingBytes += each;
-    }
-    int dropped = 0;
-    while (pending.size() > 1 && (pending.size() > limit || pendingBytes > byteLimit)) {
-      pendingBytes -= pending.pollFirst().weight();
-      dropped++;
-    }
-    droppedPending += dropped;
-    return dropped;
-  }
-
-  /** Takes every waiting event. */
-  List<Event> takePending() {
-    if (pending == null || pending.isEmpty()) {
-      return List.of();
-    }
-    List<Event> out = new ArrayList<>(pending.size());
-    for (Kept kept : pending) {
-      out.add(kept.event());
-    }
-    pending = null;
-    pendingBytes = 0;
-    return out;
-  }
-
-  /** The packed bytes of the waiting events, as estimated when they were kept. */
-  long pendingBytes() {
-    return pendingBytes;
   }
 
   /** Cancels both deadlines' timers: the client goes away. */
@@ -121,11 +68,11 @@ final class ClientEntry {
     pollTimeout.cancel();
   }
 
-  /** Closes the resume cursor, if any: the client is forgotten. */
+  /** Closes the cursor, if any: the client is forgotten. */
   void closeCursor() {
-    if (resumeCursor != null) {
-      resumeCursor.close();
-      resumeCursor = null;
+    if (cursor != null) {
+      cursor.close();
+      cursor = null;
     }
   }
 

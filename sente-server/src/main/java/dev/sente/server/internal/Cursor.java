@@ -39,6 +39,7 @@ public final class Cursor {
   private long sent;
   private long acknowledged;
   private boolean armed;
+  private boolean lappedNotified; // the wake-up was called for events trimmed unread
   private boolean closed;
 
   Cursor(DeliveryLog log, UserStream stream, Runnable wakeUp, long at) {
@@ -73,12 +74,50 @@ public final class Cursor {
     }
   }
 
-  /** Records that the client has every event up to {@code seq} (a lower value is ignored). */
+  /**
+   * Records that the client has every event up to {@code seq} (a lower value is ignored). In a
+   * stream that does not retain its events (no resume client), the events every cursor has
+   * acknowledged leave the log.
+   */
   public void acknowledge(long seq) {
     synchronized (stream) {
       if (seq > acknowledged) {
         acknowledged = Math.min(seq, sent);
+        log.trimAcknowledged(stream);
       }
+    }
+  }
+
+  /** {@link #acknowledged()} for the log, which holds the stream's lock. */
+  long acknowledgedLocked() {
+    return acknowledged;
+  }
+
+  /**
+   * Moves the cursor back to its last acknowledged event: what was handed out after it was not
+   * delivered (a poll gone before its answer was written) and is read again by the next {@link
+   * #next}, as far as the log still keeps it.
+   */
+  public void rewind() {
+    synchronized (stream) {
+      sent = acknowledged;
+    }
+  }
+
+  /**
+   * Whether events after the cursor were trimmed before it read them: its reader fell behind the
+   * window (a slow consumer, or one away too long).
+   */
+  public boolean isLapped() {
+    synchronized (stream) {
+      return !closed && sent < stream.firstSeq() - 1;
+    }
+  }
+
+  /** The bytes of the kept events after the cursor: what its client has still to be given. */
+  public long unreadBytes() {
+    synchronized (stream) {
+      return closed ? 0 : stream.bytesAfter(sent);
     }
   }
 
@@ -142,6 +181,7 @@ public final class Cursor {
       if (after < first - 1) {
         missed = first - 1 - after;
         after = first - 1;
+        lappedNotified = false;
       }
       ReadResult.Batch batch =
           after == last
@@ -183,6 +223,7 @@ public final class Cursor {
       armed = false;
       stream.cursors.remove(this);
       log.trimByAge(stream, log.now());
+      log.trimAcknowledged(stream);
       log.removeIfIdle(stream);
     }
   }
@@ -197,6 +238,19 @@ public final class Cursor {
   /** Called by an append under the stream's lock: disarms and says whether to wake. */
   boolean takeArmed() {
     if (armed && wakeUp != null) {
+      armed = false;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Called by an append under the stream's lock after it trimmed: true once when events after the
+   * cursor were trimmed before it read them, so that its drain learns it fell behind.
+   */
+  boolean takeLapped(long firstKept) {
+    if (!closed && !lappedNotified && wakeUp != null && sent < firstKept - 1) {
+      lappedNotified = true;
       armed = false;
       return true;
     }

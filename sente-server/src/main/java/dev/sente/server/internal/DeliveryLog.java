@@ -105,6 +105,8 @@ public final class DeliveryLog {
    * @param trimmedByAge events dropped because they were older than the window
    * @param trimmedByUserBytes events dropped to keep a user under {@code maxUserBytes}
    * @param trimmedByTotalBytes events dropped to keep all users under {@code maxTotalBytes}
+   * @param trimmedByCount events dropped unread to keep a stream without resume clients under
+   *     {@code maxUnreadEvents}
    * @param gapsReported reads and resumes that reported a gap, known or unknown
    * @param packedHits packed batches served from a stream's cache
    * @param packedMisses batches packed (and cached when cacheable)
@@ -116,6 +118,7 @@ public final class DeliveryLog {
       long trimmedByAge,
       long trimmedByUserBytes,
       long trimmedByTotalBytes,
+      long trimmedByCount,
       long gapsReported,
       long packedHits,
       long packedMisses,
@@ -128,6 +131,7 @@ public final class DeliveryLog {
   private final long maxAgeMillis;
   private final long maxUserBytes;
   private final long maxTotalBytes;
+  private final int maxUnreadEvents;
   private final long bucketMillis;
   private final ConcurrentHashMap<String, UserStream> streams = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<Mark> marks = new ConcurrentLinkedDeque<>();
@@ -136,6 +140,7 @@ public final class DeliveryLog {
   private final LongAdder trimmedByAge = new LongAdder();
   private final LongAdder trimmedByUserBytes = new LongAdder();
   private final LongAdder trimmedByTotalBytes = new LongAdder();
+  private final LongAdder trimmedByCount = new LongAdder();
   private final LongAdder gapsReported = new LongAdder();
   private final LongAdder packedHits = new LongAdder();
   private final LongAdder packedMisses = new LongAdder();
@@ -158,6 +163,24 @@ public final class DeliveryLog {
    * @param maxTotalBytes bytes of events kept across users, at least {@code maxUserBytes}
    */
   public DeliveryLog(LongSupplier clock, long maxAgeMillis, long maxUserBytes, long maxTotalBytes) {
+    this(clock, maxAgeMillis, maxUserBytes, maxTotalBytes, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A log whose streams without a resume client keep at most {@code maxUnreadEvents} events (the
+   * oldest go first), besides the other bounds.
+   */
+  public DeliveryLog(
+      LongSupplier clock,
+      long maxAgeMillis,
+      long maxUserBytes,
+      long maxTotalBytes,
+      int maxUnreadEvents) {
+    if (maxUnreadEvents < 1) {
+      throw new IllegalArgumentException(
+          "maxUnreadEvents must be at least 1, got " + maxUnreadEvents);
+    }
+    this.maxUnreadEvents = maxUnreadEvents;
     this.clock = Objects.requireNonNull(clock, "clock");
     if (maxAgeMillis <= 0) {
       throw new IllegalArgumentException("maxAgeMillis must be above 0, got " + maxAgeMillis);
@@ -186,14 +209,24 @@ public final class DeliveryLog {
    *     none.
    */
   public Cursor open(String user, Runnable wakeUp) {
+    return open(user, wakeUp, true);
+  }
+
+  /**
+   * Opens a cursor, as {@link #open(String, Runnable)}; {@code retain} false for a client that was
+   * not granted resume (a plain Sente client): while every cursor of a stream is such, an event
+   * stays only until each cursor has acknowledged it, and at most {@code maxUnreadEvents} wait.
+   */
+  public Cursor open(String user, Runnable wakeUp, boolean retain) {
     Objects.requireNonNull(user, "user");
     while (true) {
-      UserStream stream = streams.computeIfAbsent(user, u -> new UserStream(u, newEpoch()));
+      UserStream stream = streams.computeIfAbsent(user, u -> new UserStream(u, newEpoch(), retain));
       synchronized (stream) {
         if (stream.removed) {
           continue;
         }
         trimByAge(stream, now());
+        stream.retain |= retain;
         Cursor cursor = new Cursor(this, stream, wakeUp, stream.lastSeq());
         stream.cursors.add(cursor);
         return cursor;
@@ -229,6 +262,15 @@ public final class DeliveryLog {
    * @param sizes the size of each event, counted against the byte bounds; at least 0
    */
   public long append(String user, List<Event> events, int[] sizes) {
+    return append(user, events, sizes, null, null);
+  }
+
+  /**
+   * Appends, as {@link #append(String, List, int[])}, and caches {@code packed} as the stream's
+   * packed batch of {@code kind} for exactly these events (the batch frame the caller packed
+   * anyway): a reader woken by this append that reads just them is given it without packing.
+   */
+  public long append(String user, List<Event> events, int[] sizes, Object kind, Object packed) {
     Objects.requireNonNull(user, "user");
     if (events.size() != sizes.length) {
       throw new IllegalArgumentException(events.size() + " events but " + sizes.length + " sizes");
@@ -244,7 +286,8 @@ public final class DeliveryLog {
     Cursor[] wake = null;
     int woken = 0;
     while (true) {
-      stream = streams.computeIfAbsent(user, u -> new UserStream(u, newEpoch()));
+      // a stream made by an append (no cursor yet) keeps its events for the window
+      stream = streams.computeIfAbsent(user, u -> new UserStream(u, newEpoch(), true));
       synchronized (stream) {
         if (stream.removed) {
           continue;
@@ -271,13 +314,21 @@ public final class DeliveryLog {
           trimmedByUserBytes.add(n);
           stream.dropPackedBefore(stream.firstSeq());
         }
+        if (!stream.retain) {
+          trimUnread(stream);
+          trimAcknowledged(stream);
+        }
+        if (kind != null && packed != null && stream.count() >= sizes.length) {
+          stream.cachePacked(kind, stream.lastSeq() - sizes.length + 1, stream.lastSeq(), packed);
+        }
         long bucket = Math.floorDiv(now, bucketMillis);
         if (bucket > stream.markedBucket) {
           stream.markedBucket = bucket;
           marks.offerLast(new Mark(stream, bucket));
         }
+        long firstKept = stream.firstSeq();
         for (Cursor cursor : stream.cursors) {
-          if (cursor.takeArmed()) {
+          if (cursor.takeArmed() || cursor.takeLapped(firstKept)) {
             if (wake == null) {
               wake = new Cursor[stream.cursors.size()];
             }
@@ -405,6 +456,7 @@ public final class DeliveryLog {
         trimmedByAge.sum(),
         trimmedByUserBytes.sum(),
         trimmedByTotalBytes.sum(),
+        trimmedByCount.sum(),
         gapsReported.sum(),
         packedHits.sum(),
         packedMisses.sum(),
@@ -473,6 +525,40 @@ public final class DeliveryLog {
     if (n > 0) {
       totalBytes.addAndGet(-dropped);
       trimmedByAge.add(n);
+      stream.dropPackedBefore(stream.firstSeq());
+    }
+  }
+
+  /**
+   * In a stream that does not retain its events, drops those every open cursor has acknowledged
+   * (all of them when no cursor is open). Hold the stream's lock.
+   */
+  void trimAcknowledged(UserStream stream) {
+    if (stream.retain || stream.count() == 0) {
+      return;
+    }
+    long upTo = stream.minAcknowledged();
+    long dropped = 0;
+    while (stream.count() > 0 && stream.firstSeq() <= upTo) {
+      dropped += stream.removeOldest();
+    }
+    if (dropped > 0) {
+      totalBytes.addAndGet(-dropped);
+    }
+    stream.dropPackedBefore(stream.firstSeq());
+  }
+
+  /** In a stream that does not retain its events, at most {@code maxUnreadEvents} wait. */
+  private void trimUnread(UserStream stream) {
+    long dropped = 0;
+    int n = 0;
+    while (stream.count() > maxUnreadEvents && stream.count() > 1) {
+      dropped += stream.removeOldest();
+      n++;
+    }
+    if (n > 0) {
+      totalBytes.addAndGet(-dropped);
+      trimmedByCount.add(n);
       stream.dropPackedBefore(stream.firstSeq());
     }
   }

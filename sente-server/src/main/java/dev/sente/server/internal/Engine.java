@@ -58,7 +58,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final Requests requests;
   private final WebSocketTransport webSocket;
   private final AjaxTransport ajax;
-  private final DeliveryLog log; // null when resume is off
+  private final DeliveryLog log;
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -72,19 +72,16 @@ public final class Engine implements SenteServer, SenteEndpoint {
     this.security = new SecurityChecks(config, this::now);
     this.dispatcher = new Dispatcher(config.errorHandler(), this::now);
     this.serverPing = protocol.serverPing();
-    this.buffers =
-        new PushBuffers(
-            scheduler, config.webSocketBatchMillis(), config.ajaxBatchMillis(), this::deliver);
+    this.buffers = new PushBuffers(scheduler, this::deliver);
     this.input = new ClientInput(protocol, dispatcher);
     this.presence = new Presence(registry, config, scheduler, dispatcher, protocol, executor);
     this.log =
-        config.resume()
-            ? new DeliveryLog(
-                scheduler::nowMillis,
-                config.resumeMaxAgeMillis(),
-                config.resumeMaxUserBytes(),
-                config.resumeMaxTotalBytes())
-            : null;
+        new DeliveryLog(
+            scheduler::nowMillis,
+            config.resumeMaxAgeMillis(),
+            config.resumeMaxUserBytes(),
+            config.resumeMaxTotalBytes(),
+            config.maxPendingEvents());
     this.webSocket = new WebSocketTransport(this, registry, presence);
     this.ajax = new AjaxTransport(this, registry, presence);
     this.requests = new Requests(this, webSocket, ajax);
@@ -102,7 +99,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
    * log holds no stream.
    */
   void ensureLogSweeps() {
-    if (log != null && sweeping.compareAndSet(false, true)) {
+    if (sweeping.compareAndSet(false, true)) {
       scheduleSweep();
     }
   }
@@ -134,7 +131,10 @@ public final class Engine implements SenteServer, SenteEndpoint {
     return protocol;
   }
 
-  /** The numbered delivery log of the resume extension; null when resume is off. */
+  /**
+   * The numbered delivery log: every push goes through it to every client (the resume extension
+   * only decides whether a client is told the numbers and kept its place across reconnects).
+   */
   DeliveryLog log() {
     return log;
   }
@@ -213,20 +213,18 @@ public final class Engine implements SenteServer, SenteEndpoint {
       return false;
     }
     boolean webSocket;
-    boolean ajax;
+    boolean any;
     synchronized (registry) {
       webSocket = registry.hasClients(Transport.WEBSOCKET, userId);
-      ajax = registry.hasClients(Transport.AJAX, userId);
+      any = webSocket || registry.hasClients(Transport.AJAX, userId);
     }
     // a user whose stream is in the delivery log gets the event numbered in it even with no
     // client now: a resume client that comes back within the window is given it
-    if (webSocket || (log != null && log.hasStream(userId))) {
-      buffers.add(Transport.WEBSOCKET, userId, event, flush);
+    if (any || log.hasStream(userId)) {
+      long window = webSocket || !any ? config.webSocketBatchMillis() : config.ajaxBatchMillis();
+      buffers.add(userId, event, flush, window);
     }
-    if (ajax) {
-      buffers.add(Transport.AJAX, userId, event, flush);
-    }
-    return webSocket || ajax;
+    return any;
   }
 
   @Override
@@ -340,10 +338,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
   // ---- pushes
 
   /**
-   * The sink of the batching windows: packs the batch once and hands it to the transport's {@link
-   * LocalDelivery}.
+   * The sink of the batching windows: packs the batch once (its plain frame, which also sizes its
+   * events for the log's bounds) and appends it to the user's stream in the delivery log, which
+   * wakes the drains of the user's clients (their sockets and held polls). This is the one path
+   * from {@code send} to a client.
    */
-  private void deliver(Transport transport, String userId, List<Event> events) {
+  private void deliver(String userId, List<Event> events) {
     Packed packed;
     try {
       packed = protocol.push(events);
@@ -351,12 +351,40 @@ public final class Engine implements SenteServer, SenteEndpoint {
       config.errorHandler().onError(e, Optional.empty());
       return;
     }
-    (transport == Transport.AJAX ? ajax : webSocket).deliver(userId, events, packed);
+    long weight = WsConnection.weight(packed);
+    int[] sizes =
+        events.size() > 1 && weight > config.maxMessageBytes()
+            ? sizesAlone(events)
+            : sizes(events.size(), weight);
+    log.append(userId, events, sizes, ResumeFrames.PLAIN, packed);
   }
 
   /**
-   * What waits in the per-client queues now; walks every client under the registry lock, so it is
-   * meant for monitoring and tests, not for every request.
+   * Each event's size packed alone: for a batch over {@code maxMessageBytes}, whose reads are cut
+   * into frames under it by these sizes (an even share would misplace one large event).
+   */
+  private int[] sizesAlone(List<Event> events) {
+    int[] sizes = new int[events.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      long alone = WsConnection.weight(protocol.push(List.of(events.get(i))));
+      sizes[i] = (int) Math.min(Integer.MAX_VALUE, alone);
+    }
+    return sizes;
+  }
+
+  /** Each event's share of its batch's packed size, for the log's byte bounds. */
+  private static int[] sizes(int count, long packedBytes) {
+    int[] sizes = new int[count];
+    long each = packedBytes / count;
+    int share = (int) Math.min(Integer.MAX_VALUE, each);
+    java.util.Arrays.fill(sizes, share);
+    sizes[count - 1] = (int) Math.min(Integer.MAX_VALUE, packedBytes - each * (count - 1));
+    return sizes;
+  }
+
+  /**
+   * What waits for each client now (in its socket's queue and after its cursor); walks every client
+   * under the registry lock, so it is meant for monitoring and tests, not for every request.
    */
   @Override
   public Backlog backlog() {
@@ -366,7 +394,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
     int largestEvents = 0;
     synchronized (registry) {
       for (ClientEntry entry : registry.all()) {
-        long queued = entry.pendingBytes();
+        long queued = entry.cursor == null ? 0 : entry.cursor.unreadBytes();
         if (entry.socket != null) {
           queued += entry.socket.queuedBytes();
         }

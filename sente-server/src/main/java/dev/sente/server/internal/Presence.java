@@ -75,9 +75,6 @@ final class Presence {
       change = registry.remove(entry);
       after = change == Registry.UserChange.NONE ? null : snapshotIfListened();
     }
-    if (entry.droppedPending > 0) {
-      LOG.debug("{} left with {} undelivered events dropped", entry, entry.droppedPending);
-    }
     usersChanged(change, entry, before, after);
   }
 
@@ -126,23 +123,6 @@ final class Presence {
               }
             });
       }
-    }
-  }
-
-  /**
-   * Keeps events for a client without a channel, bounded by {@code maxPendingEvents} and {@code
-   * maxQueuedBytes} ({@code packedBytes} is the size of the batch they were packed in); call
-   * holding the registry lock.
-   */
-  void keepPending(ClientEntry entry, List<Event> events, long packedBytes) {
-    int dropped =
-        entry.addPending(events, packedBytes, config.maxPendingEvents(), config.maxQueuedBytes());
-    if (dropped > 0 && entry.droppedPending == dropped) {
-      LOG.warn(
-          "{} has more than {} undelivered events or {} bytes of them; dropping the oldest",
-          entry,
-          config.maxPendingEvents(),
-          config.maxQueuedBytes());
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.sente.core.Event;
 import dev.sente.core.internal.Logs;
 import dev.sente.core.time.Cancellable;
 import dev.sente.core.time.Scheduler;
-import dev.sente.server.Transport;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Batching windows per transport and user: the first event for a user arms the window's timer,
- * every event sent before it fires joins the batch, and the batch goes out as one frame. A flush
- * sends the user's batch, with the new event, at once.
+ * Batching windows per user: the first event for a user arms the window's timer (its length given
+ * with that event: the WebSocket window when the user has a WebSocket client, the Ajax one
+ * otherwise), every event sent before it fires joins the batch, and the batch is appended to the
+ * user's stream in the delivery log at once, as one frame's worth. A flush sends the user's batch,
+ * with the new event, at once.
  *
  * <p>A closed batch is delivered on the thread that closed it (the timer's, or the sender's for a
  * flush), outside this object's lock. One user's batches never overtake each other: while one is
@@ -28,7 +29,7 @@ final class PushBuffers {
 
   /** Delivers one batch. */
   interface Sink {
-    void deliver(Transport transport, String userId, List<Event> events);
+    void deliver(String userId, List<Event> events);
   }
 
   /** A user's state on one transport; in the map while a window is open or a delivery runs. */
@@ -39,30 +40,21 @@ final class PushBuffers {
     ArrayDeque<List<Event>> waiting; // closed batches behind the one being delivered
   }
 
-  // one map per transport, keyed by user id: no key object per send
-  private final Map<String, UserBuffer> webSocket = new HashMap<>();
-  private final Map<String, UserBuffer> ajax = new HashMap<>();
+  // keyed by user id: no key object per send
+  private final Map<String, UserBuffer> buffers = new HashMap<>();
   private final Scheduler scheduler;
-  private final long webSocketWindow;
-  private final long ajaxWindow;
   private final Sink sink;
 
-  PushBuffers(Scheduler scheduler, long webSocketWindow, long ajaxWindow, Sink sink) {
+  PushBuffers(Scheduler scheduler, Sink sink) {
     this.scheduler = scheduler;
-    this.webSocketWindow = webSocketWindow;
-    this.ajaxWindow = ajaxWindow;
     this.sink = sink;
   }
 
-  private Map<String, UserBuffer> buffers(Transport transport) {
-    return transport == Transport.WEBSOCKET ? webSocket : ajax;
-  }
-
-  void add(Transport transport, String userId, Event event, boolean flush) {
+  /** Adds an event to the user's batch; {@code window} is the window's length if this opens it. */
+  void add(String userId, Event event, boolean flush, long window) {
     UserBuffer buffer;
     List<Event> now;
     synchronized (this) {
-      Map<String, UserBuffer> buffers = buffers(transport);
       buffer = buffers.get(userId);
       if (buffer == null) {
         buffer = new UserBuffer();
@@ -72,8 +64,7 @@ final class PushBuffers {
         buffer.open = new ArrayList<>(4);
         if (!flush) {
           UserBuffer armed = buffer;
-          long window = transport == Transport.WEBSOCKET ? webSocketWindow : ajaxWindow;
-          buffer.timer = scheduler.schedule(window, () -> windowEnds(transport, userId, armed));
+          buffer.timer = scheduler.schedule(window, () -> windowEnds(userId, armed));
         }
       }
       buffer.open.add(event);
@@ -83,21 +74,21 @@ final class PushBuffers {
       now = close(buffer);
     }
     if (now != null) {
-      deliverInOrder(transport, userId, buffer, now);
+      deliverInOrder(userId, buffer, now);
     }
   }
 
-  private void windowEnds(Transport transport, String userId, UserBuffer buffer) {
+  private void windowEnds(String userId, UserBuffer buffer) {
     List<Event> now;
     synchronized (this) {
-      if (buffers(transport).get(userId) != buffer || buffer.open == null) {
+      if (buffers.get(userId) != buffer || buffer.open == null) {
         return; // flushed or cleared meanwhile
       }
       buffer.timer = null; // it is this one, firing: nothing to cancel
       now = close(buffer);
     }
     if (now != null) {
-      deliverInOrder(transport, userId, buffer, now);
+      deliverInOrder(userId, buffer, now);
     }
   }
 
@@ -124,12 +115,11 @@ final class PushBuffers {
   }
 
   /** Delivers the batch, then any that closed meanwhile, and forgets an idle user. */
-  private void deliverInOrder(
-      Transport transport, String userId, UserBuffer buffer, List<Event> first) {
+  private void deliverInOrder(String userId, UserBuffer buffer, List<Event> first) {
     List<Event> batch = first;
     while (batch != null) {
       try {
-        sink.deliver(transport, userId, batch);
+        sink.deliver(userId, batch);
       } catch (RuntimeException e) {
         LOG.error("Failed to deliver a push to user {}", Logs.safe(userId), e);
       }
@@ -138,26 +128,24 @@ final class PushBuffers {
         if (batch == null) {
           buffer.delivering = false;
           if (buffer.open == null) {
-            buffers(transport).remove(userId, buffer);
+            buffers.remove(userId, buffer);
           }
         }
       }
     }
   }
 
-  /** Users with an open window or a delivery in progress, on both transports (for tests). */
+  /** Users with an open window or a delivery in progress (for tests). */
   synchronized int activeUsers() {
-    return webSocket.size() + ajax.size();
+    return buffers.size();
   }
 
   synchronized void clear() {
-    for (Map<String, UserBuffer> buffers : List.of(webSocket, ajax)) {
-      for (UserBuffer buffer : buffers.values()) {
-        if (buffer.timer != null) {
-          buffer.timer.cancel();
-        }
+    for (UserBuffer buffer : buffers.values()) {
+      if (buffer.timer != null) {
+        buffer.timer.cancel();
       }
-      buffers.clear();
     }
+    buffers.clear();
   }
 }

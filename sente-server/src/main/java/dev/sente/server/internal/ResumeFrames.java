@@ -15,6 +15,9 @@ final class ResumeFrames {
   /** The extension's name in {@code ext}. */
   static final String NAME = "resume";
 
+  /** The kind of a plain push frame, without meta, in a stream's packed-batch cache. */
+  static final Object PLAIN = new Object();
+
   /** The kind of a push frame in a stream's packed-batch cache (one form for both transports). */
   static final Object PUSH = new Object();
 

@@ -346,6 +346,29 @@ final class SocketWriter implements WebSocketChannel.WriteCallback {
   }
 
   /**
+   * Cuts the socket as a slow consumer from outside the writer: its drain found events trimmed from
+   * the log before the client read them, while a frame is still in flight. Does nothing once
+   * closing or closed.
+   */
+  void cutSlowConsumer(long unreadBytes) {
+    WebSocketChannel target;
+    synchronized (this) {
+      if ((state != State.OPEN && state != State.OPENING) || channel == null) {
+        return;
+      }
+      target = channel;
+      LOG.warn(
+          "Closing WebSocket of client {} (user {}): it fell behind the delivery log's window"
+              + " ({} bytes unread), client too slow",
+          safe(conn.clientId),
+          safe(conn.userId),
+          unreadBytes);
+      toClosed();
+    }
+    cut(target);
+  }
+
+  /**
    * Cuts a slow consumer: close code 1008 and the connection dropped at once, the close frame would
    * wait behind the frames the client does not read. The client's grace period starts now.
    */

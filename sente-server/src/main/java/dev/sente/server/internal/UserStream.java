@@ -40,15 +40,24 @@ final class UserStream {
   /** The open cursors of the user's clients. */
   final List<Cursor> cursors = new ArrayList<>(2);
 
-  // the last packed batch: kind, range, value
-  private Object packedKind;
-  private long packedFirst;
-  private long packedLast;
-  private Object packedValue;
+  /**
+   * Whether events are kept for the window after every cursor has them: set once a cursor of a
+   * client granted resume opens on the stream. A stream without it (only plain Sente clients) keeps
+   * an event only until each open cursor has acknowledged it.
+   */
+  boolean retain;
 
-  UserStream(String user, String epoch) {
+  // the last packed batch of each of two kinds (plain and resume frames): kind, range, value
+  private final Object[] packedKind = new Object[2];
+  private final long[] packedFirst = new long[2];
+  private final long[] packedLast = new long[2];
+  private final Object[] packedValue = new Object[2];
+  private int packedNext; // the slot a third kind replaces
+
+  UserStream(String user, String epoch, boolean retain) {
     this.user = user;
     this.epoch = epoch;
+    this.retain = retain;
   }
 
   long lastSeq() {
@@ -151,26 +160,52 @@ final class UserStream {
 
   /** The cached packed value of this exact batch of {@code kind}, or null. */
   Object packed(Object kind, long first, long last) {
-    return packedKind != null
-            && packedKind.equals(kind)
-            && packedFirst == first
-            && packedLast == last
-        ? packedValue
-        : null;
+    for (int i = 0; i < 2; i++) {
+      if (kind.equals(packedKind[i]) && packedFirst[i] == first && packedLast[i] == last) {
+        return packedValue[i];
+      }
+    }
+    return null;
   }
 
   void cachePacked(Object kind, long first, long last, Object value) {
-    packedKind = kind;
-    packedFirst = first;
-    packedLast = last;
-    packedValue = value;
+    int slot = kind.equals(packedKind[0]) ? 0 : kind.equals(packedKind[1]) ? 1 : -1;
+    if (slot < 0) {
+      slot = packedKind[0] == null ? 0 : packedKind[1] == null ? 1 : packedNext;
+      packedNext = 1 - slot;
+    }
+    packedKind[slot] = kind;
+    packedFirst[slot] = first;
+    packedLast[slot] = last;
+    packedValue[slot] = value;
   }
 
-  /** Forgets the cached batch once its events are no longer kept. */
+  /** Forgets the cached batches once their events are no longer kept. */
   void dropPackedBefore(long firstKept) {
-    if (packedKind != null && packedFirst < firstKept) {
-      packedKind = null;
-      packedValue = null;
+    for (int i = 0; i < 2; i++) {
+      if (packedKind[i] != null && packedFirst[i] < firstKept) {
+        packedKind[i] = null;
+        packedValue[i] = null;
+      }
     }
+  }
+
+  /** The smallest acknowledged number of the open cursors; {@code lastSeq} when there is none. */
+  long minAcknowledged() {
+    long min = lastSeq;
+    for (Cursor cursor : cursors) {
+      min = Math.min(min, cursor.acknowledgedLocked());
+    }
+    return min;
+  }
+
+  /** The bytes of the kept events after {@code after}. */
+  long bytesAfter(long after) {
+    long from = Math.max(0, after + 1 - firstSeq());
+    long out = 0;
+    for (long i = from; i < count; i++) {
+      out += sizes[(int) ((head + i) % events.length)];
+    }
+    return out;
   }
 }

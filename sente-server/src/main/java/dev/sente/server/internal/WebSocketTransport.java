@@ -8,17 +8,16 @@ import dev.sente.server.ConnectedUsers;
 import dev.sente.server.SenteConfig;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.Transport;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
  * The WebSocket transport: registers each {@link WsConnection} as its client's socket (the
- * handshake first, then the events kept for it), dispatches the messages it receives, starts the
- * client's grace period when it closes, and delivers pushes to a user's sockets.
+ * handshake first; then the socket drains its cursor in the delivery log), dispatches the messages
+ * it receives, and starts the client's grace period when it closes.
  */
-final class WebSocketTransport implements LocalDelivery {
+final class WebSocketTransport {
   private final Engine engine;
   private final Registry registry;
   private final Presence presence;
@@ -44,25 +43,36 @@ final class WebSocketTransport implements LocalDelivery {
   }
 
   /**
-   * Registers an opened socket as its client's, then writes its handshake and the events kept for
-   * it. The socket queues any push that reaches it meanwhile behind those frames, so none overtakes
-   * the handshake, and nothing is written holding the registry lock.
+   * Registers an opened socket as its client's and writes its handshake; the socket is then a drain
+   * of its cursor in the delivery log (a new cursor for every socket, placed before the handshake):
+   * a resume client's where its URL says, a plain client's where the client's previous socket left
+   * off (so what was pushed during the grace period follows the handshake), or at the stream's end
+   * for a new client. No push can overtake the handshake (the drain writes only after it), and
+   * nothing is written holding the registry lock.
    */
   void opened(WsConnection conn) {
     DeliveryLog log = engine.log();
-    Cursor cursor = null;
-    Object grant = null;
-    if (conn.asksResume && log != null) {
-      cursor = log.open(conn.userId, conn::drain);
-      engine.ensureLogSweeps();
-      grant = ResumeFrames.grant(ResumeFrames.place(cursor, conn.request));
-      conn.resumeFrom(cursor);
+    boolean resumes = conn.asksResume && config.resume();
+    Cursor earlier = null;
+    if (!resumes) {
+      synchronized (registry) {
+        ClientEntry known = registry.find(Transport.WEBSOCKET, conn.userId, conn.clientId);
+        earlier = known == null ? null : known.cursor;
+      }
     }
+    Cursor cursor = log.open(conn.userId, conn::drain, resumes);
+    Object grant = null;
+    if (resumes) {
+      engine.ensureLogSweeps(); // a retained window must age out even when nobody touches it
+      grant = ResumeFrames.grant(ResumeFrames.place(cursor, conn.request));
+    } else if (earlier != null && !earlier.isClosed()) {
+      cursor.resume(earlier.epoch(), earlier.sent()); // the plain client's place, if still kept
+    }
+    conn.resumeFrom(cursor, resumes);
     Packed handshake = engine.requests().handshake(conn.userId, conn.request, grant);
     Cursor previous;
     WsConnection replaced;
     ClientEntry entry;
-    List<Event> pending;
     Registry.UserChange change;
     ConnectedUsers before;
     ConnectedUsers after;
@@ -78,51 +88,47 @@ final class WebSocketTransport implements LocalDelivery {
                       Transport.WEBSOCKET, conn.userId, conn.clientId, engine.serialExecutor()));
       // registered before the client can see the handshake and act on it
       conn.handlers = entry.handlers;
-      pending = entry.takePending();
       replaced = entry.socket;
       entry.socket = conn;
       entry.request = conn.request;
       entry.grace.clear();
-      previous = entry.resumeCursor;
-      entry.resumeCursor = cursor;
-      if (cursor != null) {
-        pending = List.of(); // the log has them, after the client's cursor
-      }
+      previous = entry.cursor;
+      entry.cursor = cursor;
+      entry.resumes = resumes;
       change = registry.markConnected(entry);
       after = change == Registry.UserChange.NONE ? null : presence.snapshotIfListened();
     }
-    List<Packed> opening;
-    if (pending.isEmpty()) {
-      opening = List.of(handshake);
-    } else {
-      List<PushFrames.Part> parts = pushFrames(pending, protocol.push(pending));
-      opening = new ArrayList<>(1 + parts.size());
-      opening.add(handshake);
-      for (PushFrames.Part part : parts) {
-        opening.add(part.frame());
-      }
-    }
-    conn.start(opening);
-    if (previous != null) {
+    conn.start(List.of(handshake));
+    if (previous != null && previous != cursor) {
       previous.close();
     }
-    if (cursor != null) {
-      conn.drain(); // usually a no-op: the handshake's write completing starts the drain
-    }
+    conn.drain(); // usually a no-op: the handshake's write completing starts the drain
     if (replaced != null && replaced != conn) {
       replaced.close(1000, "Replaced by a newer connection of the same client");
     }
     presence.usersChanged(change, entry, before, after);
   }
 
-  /** The byte budget of one resume batch: a frame stays under {@code maxMessageBytes}. */
-  long resumeBatchBytes() {
-    return Math.max(1, config.maxMessageBytes() - ResumeFrames.META_BYTES);
+  /**
+   * The byte budget of one batch: its frame (with the numbers of resume) stays under {@code
+   * maxMessageBytes}.
+   */
+  long batchBytes(boolean numbered) {
+    return numbered
+        ? Math.max(1, config.maxMessageBytes() - ResumeFrames.META_BYTES)
+        : config.maxMessageBytes();
   }
 
-  /** A batch's frame, packed once for every socket of the user at the same cursor. */
-  Packed resumeFrame(Cursor cursor, ReadResult.Batch batch) {
-    return cursor.packed(batch, ResumeFrames.PUSH, b -> ResumeFrames.push(protocol, b));
+  /**
+   * A batch's frame, packed once for every socket of the user at the same cursor: with its numbers
+   * for a resume socket, the plain push frame otherwise (usually the one packed when the batch was
+   * appended).
+   */
+  Packed pushFrame(Cursor cursor, ReadResult.Batch batch, boolean numbered) {
+    if (numbered) {
+      return cursor.packed(batch, ResumeFrames.PUSH, b -> ResumeFrames.push(protocol, b));
+    }
+    return cursor.packed(batch, ResumeFrames.PLAIN, b -> protocol.push(b.events()));
   }
 
   void message(WsConnection conn, Packed packed) {
@@ -211,78 +217,5 @@ final class WebSocketTransport implements LocalDelivery {
   int disconnect(String userId) {
     return registry.forEachClient(
         Transport.WEBSOCKET, userId, entry -> close(entry, 1000, "Closed by server"));
-  }
-
-  // ---- pushes
-
-  @Override
-  public void deliver(String userId, List<Event> events, Packed packed) {
-    // one lock for all of the user's sockets; the writes happen after it is released
-    List<ClientEntry> entries = new ArrayList<>(2);
-    List<WsConnection> sockets = new ArrayList<>(2);
-    boolean resumes = false;
-    synchronized (registry) {
-      for (ClientEntry entry : registry.clientsView(Transport.WEBSOCKET, userId)) {
-        if (entry.resumeCursor != null) {
-          resumes = true; // its socket, or its next one, reads the log
-        } else if (entry.socket == null) {
-          presence.keepPending(entry, events, WsConnection.weight(packed)); // in its grace
-        } else {
-          entries.add(entry);
-          sockets.add(entry.socket);
-        }
-      }
-    }
-    DeliveryLog log = engine.log();
-    if (log != null && (resumes || log.hasStream(userId))) {
-      // once per user and batch; wakes the user's resume drains
-      log.append(userId, events, sizes(events.size(), WsConnection.weight(packed)));
-    }
-    if (sockets.isEmpty()) {
-      return;
-    }
-    if (events.size() < 2 || WsConnection.weight(packed) <= config.maxMessageBytes()) {
-      for (int i = 0; i < sockets.size(); i++) { // one frame: the usual case
-        if (!sockets.get(i).send(packed)) {
-          synchronized (registry) {
-            presence.keepPending(entries.get(i), events, WsConnection.weight(packed));
-          }
-        }
-      }
-      return;
-    }
-    List<PushFrames.Part> parts = pushFrames(events, packed);
-    for (int i = 0; i < sockets.size(); i++) {
-      WsConnection socket = sockets.get(i);
-      for (int p = 0; p < parts.size(); p++) {
-        if (!socket.send(parts.get(p).frame())) {
-          List<Event> unsent = new ArrayList<>();
-          long unsentBytes = 0;
-          for (int q = p; q < parts.size(); q++) {
-            unsent.addAll(parts.get(q).events());
-            unsentBytes += WsConnection.weight(parts.get(q).frame());
-          }
-          synchronized (registry) {
-            presence.keepPending(entries.get(i), unsent, unsentBytes);
-          }
-          break;
-        }
-      }
-    }
-  }
-
-  /** Each event's share of its batch's packed size, for the log's byte bounds. */
-  private static int[] sizes(int count, long packedBytes) {
-    int[] sizes = new int[count];
-    long each = packedBytes / count;
-    int share = (int) Math.min(Integer.MAX_VALUE, each);
-    java.util.Arrays.fill(sizes, share);
-    sizes[count - 1] = (int) Math.min(Integer.MAX_VALUE, packedBytes - each * (count - 1));
-    return sizes;
-  }
-
-  /** A batch as WebSocket frames of at most {@code maxMessageBytes} each. */
-  private List<PushFrames.Part> pushFrames(List<Event> events, Packed whole) {
-    return PushFrames.split(protocol, events, whole, config.maxMessageBytes());
   }
 }

@@ -56,11 +56,11 @@ final class WsConnection implements WebSocketListener {
   /** Whether the client asked for the resume extension ({@code ext=resume} on its URL). */
   final boolean asksResume;
 
-  /**
-   * The resume cursor when resume was granted, set before the socket starts writing; null for a
-   * plain Sente socket, whose pushes are sent to it directly.
-   */
+  /** The socket's cursor in the delivery log, set before the socket starts writing. */
   private volatile Cursor cursor;
+
+  /** Whether resume was granted: the frames carry their numbers. */
+  private volatile boolean numbered;
 
   private final Object drainLock = new Object();
   private boolean draining; // guarded by drainLock
@@ -109,17 +109,21 @@ final class WsConnection implements WebSocketListener {
     return false;
   }
 
-  /** Makes this socket a resume drain of the cursor; call before {@link #start}. */
-  void resumeFrom(Cursor cursor) {
+  /**
+   * Makes this socket a drain of the cursor, {@code numbered} when resume was granted; call before
+   * {@link #start}.
+   */
+  void resumeFrom(Cursor cursor, boolean numbered) {
+    this.numbered = numbered;
     this.cursor = cursor;
   }
 
-  /** True when this socket was granted resume: its pushes come from its cursor. */
+  /** True when this socket was granted resume: its frames carry their numbers. */
   boolean resumes() {
-    return cursor != null;
+    return cursor != null && numbered;
   }
 
-  /** The writer has nothing in flight nor queued: a resume drain takes its next batch. */
+  /** The writer has nothing in flight nor queued: the drain takes its next batch. */
   void writerIdle() {
     if (cursor != null) {
       drain();
@@ -127,10 +131,14 @@ final class WsConnection implements WebSocketListener {
   }
 
   /**
-   * The resume drain: while the writer is idle, takes the batch after the cursor and writes it as
-   * one frame; the write's completion ({@link #writerIdle}) or the cursor's wake-up after an append
+   * The drain: while the writer is idle, takes the batch after the cursor and writes it as one
+   * frame; the write's completion ({@link #writerIdle}) or the cursor's wake-up after an append
    * calls it again. One caller at a time: a call made meanwhile (a write completing inline, a
-   * wake-up) makes the running one loop once more instead of recursing.
+   * wake-up) makes the running one loop once more instead of recursing. A plain socket acknowledges
+   * what it takes at once (its client cannot say what it got), so the log can let it go. A socket
+   * whose writer is busy while the log trimmed events it had not read yet (its client reads slower
+   * than the user's pushes come, past the window's bytes) is cut as a slow consumer: its client
+   * reconnects, and a resume client is told the gap.
    */
   void drain() {
     Cursor c = cursor;
@@ -147,13 +155,27 @@ final class WsConnection implements WebSocketListener {
     while (true) {
       try {
         if (writer.isIdle()) {
-          ReadResult next = c.next(transport.resumeBatchBytes());
-          if (next instanceof ReadResult.Batch batch) {
-            writer.send(transport.resumeFrame(c, batch));
+          ReadResult next = c.next(transport.batchBytes(numbered));
+          if (!numbered && next instanceof ReadResult.Batch gap && gap.events().isEmpty()) {
+            next = c.next(transport.batchBytes(numbered)); // past the gap: up to date, and armed
           }
+          if (next instanceof ReadResult.Batch batch) {
+            Packed frame =
+                batch.events().isEmpty() && !numbered
+                    ? null
+                    : transport.pushFrame(c, batch, numbered);
+            if (!numbered) {
+              c.acknowledge(batch.lastSeq()); // after packing: it may let the events go
+            }
+            if (frame != null) {
+              writer.send(frame);
+            }
+          }
+        } else if (c.isLapped()) {
+          writer.cutSlowConsumer(c.unreadBytes());
         }
       } catch (RuntimeException e) {
-        LOG.error("Resume drain failed for {}", this, e);
+        LOG.error("Drain failed for {}", this, e);
       }
       synchronized (drainLock) {
         if (!drainAgain) {

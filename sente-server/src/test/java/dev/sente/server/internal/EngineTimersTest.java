@@ -235,7 +235,8 @@ class EngineTimersTest {
 
   @Test
   void aSlowConsumerIsClosedWhenItsQueueIsFullAndOthersAreUnaffected() {
-    start(SenteServer.builder().maxQueuedFrames(4));
+    // a plain client's stream keeps at most 4 unread events: the stalled reader falls behind
+    start(SenteServer.builder().maxPendingEvents(4));
     FakeExchange.FakeSocket slow = fixture.openSocket("alice", "c1");
     FakeExchange.FakeSocket fine = fixture.openSocket("bob", "c2");
     slow.stalled = true;

@@ -36,36 +36,38 @@ class OutboundBoundsTest {
   private static final int FRAMING = "[[[\"x/a\",\"\"]],null]".length();
 
   @Test
-  void aSocketIsClosedWhenItsQueuedBytesWouldPassTheBoundAndCountsEverythingNotWritten() {
-    start(SenteServer.builder().maxQueuedBytes(10_000));
+  void aSocketIsCutWhenTheLogTrimsWhatItHasNotReadAndCountsEverythingNotWritten() {
+    start(SenteServer.builder().resumeWindow(java.time.Duration.ofMinutes(2), 10_000));
     FakeExchange.FakeSocket slow = fixture.openSocket("alice", "c1");
     slow.stalled = true;
     String data = "z".repeat(3000 - FRAMING); // frames of 3000 bytes
     List<Long> seen = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
       sente.send("alice", "x/a", data, true);
       seen.add(sente.backlog().largestOutboundBytes());
     }
-    // the first is being written, two wait: all three count
-    assertThat(seen).containsExactly(3000L, 6000L, 9000L);
+    // the first is being written, three wait in the log (9000 <= 10000): all count
+    assertThat(seen).containsExactly(3000L, 6000L, 9000L, 12000L);
     assertThat(slow.isOpen()).isTrue();
 
-    sente.send("alice", "x/a", data, true); // 12000 > 10000
+    sente.send("alice", "x/a", data, true); // 12000 unread > 10000: the oldest unread is trimmed
 
     assertThat(slow.closeCode).isEqualTo(1008);
     assertThat(slow.disconnected).as("cut at once, not after a close handshake").isTrue();
-    // the queued frames are dropped with the socket; the refused push is kept for a reconnect
-    assertThat(sente.backlog().outboundBytes()).isEqualTo(3000);
+    // the frame in flight is dropped with the socket; the newest three wait for a reconnect
+    assertThat(sente.backlog().outboundBytes()).isEqualTo(9000);
   }
 
   @Test
   void theSlowConsumersGracePeriodStartsAtItsClose() {
-    start(SenteServer.builder().maxQueuedBytes(4096));
+    start(SenteServer.builder().resumeWindow(java.time.Duration.ofMinutes(2), 4096));
     FakeExchange.FakeSocket slow = fixture.openSocket("alice", "c1");
     slow.stalled = true;
     String data = "z".repeat(3000);
-    sente.send("alice", "x/a", data, true);
-    sente.send("alice", "x/a", data, true);
+    sente.send("alice", "x/a", data, true); // in flight
+    sente.send("alice", "x/a", data, true); // unread, in the window
+    assertThat(slow.isOpen()).isTrue();
+    sente.send("alice", "x/a", data, true); // past the window's bytes: the reader fell behind
     assertThat(slow.closeCode).isEqualTo(1008);
     time.advance(2499);
     assertThat(sente.connectedUsers().any()).containsExactly("alice");
@@ -76,7 +78,7 @@ class OutboundBoundsTest {
 
   @Test
   void writtenFramesNoLongerCountSoABurstThatDrainsIsNeverClosed() {
-    start(SenteServer.builder().maxQueuedBytes(10_000));
+    start(SenteServer.builder().resumeWindow(java.time.Duration.ofMinutes(2), 10_000));
     FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.stalled = true;
     String data = "z".repeat(3000 - FRAMING);
@@ -89,30 +91,33 @@ class OutboundBoundsTest {
       assertThat(sente.backlog().largestOutboundBytes()).isZero();
     }
     assertThat(socket.isOpen()).isTrue();
-    assertThat(socket.frames()).hasSize(1 + 60);
+    // each round: the first push alone, then the two that waited in one frame
+    assertThat(socket.frames()).hasSize(1 + 40);
   }
 
   @Test
-  void aFrameLargerThanTheBoundGoesOutAloneButNothingMayQueueBehindIt() {
-    start(SenteServer.builder().maxQueuedBytes(2048));
+  void aPushLargerThanTheWindowGoesOutAloneAndWhatFollowsWaitsInTheWindow() {
+    start(SenteServer.builder().resumeWindow(java.time.Duration.ofMinutes(2), 2048));
     FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.stalled = true;
     sente.send("alice", "x/a", "z".repeat(5000), true);
     assertThat(socket.isOpen()).isTrue();
     assertThat(sente.backlog().largestOutboundBytes()).isEqualTo(5000 + FRAMING);
     sente.send("alice", "x/a", "small", true);
-    assertThat(socket.closeCode).isEqualTo(1008);
+    assertThat(socket.isOpen()).isTrue();
+    socket.completeWrites();
+    assertThat(socket.frames()).last().isEqualTo("[[[\"x/a\",\"small\"]],null]");
   }
 
   @Test
-  void theFrameBoundStillApplies() {
-    start(SenteServer.builder().maxQueuedFrames(4));
+  void theUnreadEventBoundOfAPlainClientApplies() {
+    start(SenteServer.builder().maxPendingEvents(4));
     FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
     socket.stalled = true;
     for (int i = 0; i < 5; i++) {
       sente.send("alice", "x/a", i, true);
     }
-    assertThat(socket.isOpen()).isTrue(); // the first being written, four waiting
+    assertThat(socket.isOpen()).isTrue(); // the first being written, four waiting in the log
     sente.send("alice", "x/a", 5, true);
     assertThat(socket.closeCode).isEqualTo(1008);
   }
@@ -144,28 +149,39 @@ class OutboundBoundsTest {
 
   @Test
   void anEventLargerThanMaxMessageBytesGoesAloneBetweenItsNeighbours() {
-    List<Event> batch =
-        List.of(
-            Event.of("x/a", "a".repeat(400)),
-            Event.of("x/b", "b".repeat(400)),
-            Event.of("x/big", "c".repeat(3000)),
-            Event.of("x/d", "d"));
-    List<PushFrames.Part> parts = PushFrames.split(protocol, batch, protocol.push(batch), 1024);
-    assertThat(parts).extracting(p -> p.events().size()).containsExactly(2, 1, 1);
-    assertThat(parts.get(1).events().get(0).id()).isEqualTo("x/big");
-    for (PushFrames.Part part : parts) {
-      assertThat(part.frame()).isEqualTo(protocol.push(part.events()));
+    start(SenteServer.builder().maxMessageBytes(1024));
+    FakeExchange.FakeSocket socket = fixture.openSocket("alice", "c1");
+    sente.send("alice", "x/a", "a".repeat(400));
+    sente.send("alice", "x/b", "b".repeat(400));
+    sente.send("alice", "x/big", "c".repeat(3000));
+    sente.send("alice", "x/d", "d");
+    time.advance(30); // one window, one batch in the log, read as frames under the cap
+    List<String> frames = socket.frames().subList(1, socket.frames().size());
+    List<Integer> sizes = new ArrayList<>();
+    for (String frame : frames) {
+      sizes.add(
+          protocol.readPush(protocol.read(dev.sente.core.Packed.text(frame)).payload()).size());
     }
-    assertThat(WsConnection.weight(parts.get(0).frame())).isLessThanOrEqualTo(1024);
+    assertThat(sizes).containsExactly(2, 1, 1);
+    assertThat(frames.get(1)).startsWith("[[[\"x/big\"");
+    assertThat(frames.get(0).length()).isLessThanOrEqualTo(1024);
   }
 
   @Test
-  void aBatchThatFitsIsTheOneFramePackedOnce() {
-    List<Event> batch = List.of(Event.of("x/a", 1), Event.of("x/b", 2));
-    dev.sente.core.Packed whole = protocol.push(batch);
-    List<PushFrames.Part> parts = PushFrames.split(protocol, batch, whole, 1024);
-    assertThat(parts).hasSize(1);
-    assertThat(parts.get(0).frame()).isSameAs(whole);
+  void aBatchThatFitsIsTheOneFramePackedOnceWhenItWasAppended() {
+    start(SenteServer.builder());
+    FakeExchange.FakeSocket one = fixture.openSocket("alice", "c1");
+    FakeExchange.FakeSocket two = fixture.openSocket("alice", "c2");
+    sente.send("alice", "x/a", 1);
+    sente.send("alice", "x/b", 2);
+    time.advance(30);
+    assertThat(one.frames().get(1)).isEqualTo("[[[\"x/a\",1],[\"x/b\",2]],null]");
+    assertThat(two.frames().get(1)).isEqualTo(one.frames().get(1));
+    DeliveryLog.Stats stats = ((Engine) sente).log().stats();
+    assertThat(stats.packedHits())
+        .as("both sockets got the frame packed at the append")
+        .isEqualTo(2);
+    assertThat(stats.packedMisses()).isZero();
   }
 
   @Test
@@ -192,7 +208,7 @@ class OutboundBoundsTest {
 
   @Test
   void pushesAfterTheSlowConsumersCloseAreKeptForItsReconnectWithinTheSameByteBound() {
-    start(SenteServer.builder().maxQueuedBytes(10_000));
+    start(SenteServer.builder().resumeWindow(java.time.Duration.ofMinutes(2), 10_000));
     FakeExchange.FakeSocket slow = fixture.openSocket("alice", "c1");
     slow.stalled = true;
     String data = "z".repeat(3000 - FRAMING);
@@ -202,7 +218,7 @@ class OutboundBoundsTest {
       largest = Math.max(largest, sente.backlog().largestOutboundBytes());
     }
     assertThat(slow.closeCode).isEqualTo(1008);
-    assertThat(largest).isLessThanOrEqualTo(10_000);
+    assertThat(largest).isLessThanOrEqualTo(3000 + 10_000); // the frame in flight and the window
     assertThat(sente.backlog().outboundBytes()).isEqualTo(9000); // the newest three kept
 
     FakeExchange.FakeSocket back = fixture.openSocket("alice", "c1");

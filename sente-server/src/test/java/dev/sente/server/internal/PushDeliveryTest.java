@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sente.core.Event;
 import dev.sente.core.time.ManualScheduler;
 import dev.sente.server.SenteServer;
-import dev.sente.server.Transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +22,7 @@ class PushDeliveryTest {
 
   private record Delivered(String thread, String userId, List<String> events) {}
 
-  private void record(Transport transport, String userId, List<Event> events) {
+  private void record(String userId, List<Event> events) {
     List<String> ids = new ArrayList<>();
     events.forEach(e -> ids.add(e.id()));
     delivered.add(new Delivered(Thread.currentThread().getName(), userId, ids));
@@ -33,11 +32,9 @@ class PushDeliveryTest {
   private PushBuffers buffersThatFirst(java.util.function.Consumer<List<Event>> first) {
     return new PushBuffers(
         time,
-        30,
-        100,
-        (transport, user, events) -> {
+        (user, events) -> {
           first.accept(events);
-          record(transport, user, events);
+          record(user, events);
         });
   }
 
@@ -58,14 +55,14 @@ class PushDeliveryTest {
                 await(release);
               }
             });
-    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/1"), false);
+    buffers.add("alice", Event.of("x/1"), false, 30);
     Thread timer = new Thread(() -> time.advance(30), "timer");
     timer.start(); // closes alice's window; her delivery blocks in the sink
     assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
 
     String me = Thread.currentThread().getName();
-    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/2"), true);
-    buffers.add(Transport.WEBSOCKET, "bob", Event.of("y/1"), true);
+    buffers.add("alice", Event.of("x/2"), true, 30);
+    buffers.add("bob", Event.of("y/1"), true, 30);
     assertThat(delivered).containsExactly(new Delivered(me, "bob", List.of("y/1")));
 
     release.countDown();
@@ -80,27 +77,27 @@ class PushDeliveryTest {
 
   @Test
   void aFlushTakesTheOpenWindowWithItAndCancelsItsTimer() {
-    PushBuffers buffers = new PushBuffers(time, 30, 100, this::record);
-    buffers.add(Transport.AJAX, "alice", Event.of("x/1"), false);
-    buffers.add(Transport.AJAX, "alice", Event.of("x/2"), true);
+    PushBuffers buffers = new PushBuffers(time, this::record);
+    buffers.add("alice", Event.of("x/1"), false, 100);
+    buffers.add("alice", Event.of("x/2"), true, 100);
     assertThat(delivered).extracting(Delivered::events).containsExactly(List.of("x/1", "x/2"));
     assertThat(time.pending()).isZero();
     assertThat(buffers.activeUsers()).isZero();
   }
 
   @Test
-  void usersAreForgottenOnceTheirWindowIsDelivered() {
-    PushBuffers buffers = new PushBuffers(time, 30, 100, this::record);
+  void usersAreForgottenOnceTheirWindowIsDeliveredAndTheWindowIsTheOneItOpenedWith() {
+    PushBuffers buffers = new PushBuffers(time, this::record);
     for (int i = 0; i < 100; i++) {
-      buffers.add(Transport.WEBSOCKET, "user-" + i, Event.of("x/a"), false);
-      buffers.add(Transport.AJAX, "user-" + i, Event.of("x/a"), false);
+      buffers.add("user-" + i, Event.of("x/a"), false, i < 50 ? 30 : 100);
+      buffers.add("user-" + i, Event.of("x/b"), false, 30); // joins the open window
     }
-    assertThat(buffers.activeUsers()).isEqualTo(200);
-    time.advance(30);
     assertThat(buffers.activeUsers()).isEqualTo(100);
+    time.advance(30);
+    assertThat(buffers.activeUsers()).isEqualTo(50);
     time.advance(70);
     assertThat(buffers.activeUsers()).isZero();
-    assertThat(delivered).hasSize(200);
+    assertThat(delivered).hasSize(100).allMatch(d -> d.events().equals(List.of("x/a", "x/b")));
   }
 
   @Test
@@ -113,9 +110,9 @@ class PushDeliveryTest {
                 throw new IllegalStateException("socket gone");
               }
             });
-    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/1"), true);
+    buffers.add("alice", Event.of("x/1"), true, 30);
     String me = Thread.currentThread().getName();
-    buffers.add(Transport.WEBSOCKET, "alice", Event.of("x/2"), true);
+    buffers.add("alice", Event.of("x/2"), true, 30);
     assertThat(delivered).extracting(Delivered::events).containsExactly(List.of("x/2"));
     assertThat(buffers.activeUsers()).isZero();
   }

@@ -46,19 +46,23 @@ class SocketWriterOrderTest {
   }
 
   @Test
-  void theCloseGoesOutAfterTheFramesQueuedBeforeIt() {
+  void theCloseGoesOutAfterTheFrameInFlightAndLaterPushesWaitInTheLogForTheNextSocket() {
     FakeExchange.FakeSocket socket = openSocket("alice", "c1");
     socket.stalled = true;
-    sente.send("alice", "x/a", 1, true);
-    sente.send("alice", "x/b", 2, true);
+    sente.send("alice", "x/a", 1, true); // in flight
+    sente.send("alice", "x/b", 2, true); // in the log, after the socket's cursor
 
     assertThat(sente.disconnect("alice")).isEqualTo(1);
-    assertThat(socket.closeCode).as("waits for the queued frames").isNull();
+    assertThat(socket.closeCode).as("waits for the frame in flight").isNull();
 
     socket.completeWrites();
 
-    assertThat(socket.frames()).last().isEqualTo("[[[\"x/b\",2]],null]");
+    assertThat(socket.frames()).last().isEqualTo("[[[\"x/a\",1]],null]");
     assertThat(socket.closeCode).isEqualTo(1000);
+    FakeExchange.FakeSocket next = openSocket("alice", "c1");
+    assertThat(next.frames())
+        .containsExactly(
+            "[[\"chsk/handshake\",[\"alice\",null,null]],null]", "[[[\"x/b\",2]],null]");
   }
 
   @Test
@@ -92,6 +96,7 @@ class SocketWriterOrderTest {
 
     assertThat(socket.disconnected).as("cut: its queue would never drain").isTrue();
     assertThat(socket.closeCode).isEqualTo(1000);
-    assertThat(sente.backlog().outboundBytes()).isZero();
+    // nothing queued on the cut socket; x/b waits in the log for the client's next socket
+    assertThat(sente.backlog().outboundBytes()).isEqualTo("[[[\"x/b\",2]],null]".length());
   }
 }
