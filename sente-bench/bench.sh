@@ -11,7 +11,8 @@
 #   sente-bench/bench.sh loss [options]       pushes lost, duplicated, reordered while the connection is
 #                                             cut (dev.sente.bench.LossUnderCuts), ~4 minutes
 #   sente-bench/bench.sh jmh [JMH options]    the hot paths (BatchBench, WireBench, OutboundBench,
-#                                             FanOutBench, SendBench, DeliveryLogBench), ~6 minutes
+#                                             FanOutBench, SendBench, DeliveryLogBench,
+#                                             ReplayBench), ~7 minutes
 #
 # JAVA picks the JVM for the load generator and the Java servers (default: java on the PATH); the
 # published run used JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java. Needs node and npm.

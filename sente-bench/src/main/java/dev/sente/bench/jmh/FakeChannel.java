@@ -13,6 +13,7 @@ final class FakeChannel implements WebSocketChannel {
   private final ArrayDeque<WriteCallback> pending = new ArrayDeque<>();
   long frames;
   long bytes;
+  String firstText; // the first text frame written (the handshake)
 
   FakeChannel(boolean deferred) {
     this.deferred = deferred;
@@ -26,6 +27,9 @@ final class FakeChannel implements WebSocketChannel {
   @Override
   public void send(Packed frame, WriteCallback callback) {
     frames++;
+    if (firstText == null && frame instanceof Packed.Text t) {
+      firstText = t.text();
+    }
     bytes += frame instanceof Packed.Text t ? t.text().length() : frame.size();
     if (deferred) {
       synchronized (pending) {

@@ -20,7 +20,12 @@ final class FakeExchange implements HttpExchange {
   String body = "";
 
   FakeExchange(String clientId, String userId, FakeChannel channel) {
-    this.query = Map.of("client-id", List.of(clientId), "uid", List.of(userId));
+    this(Map.of("client-id", List.of(clientId), "uid", List.of(userId)), channel);
+  }
+
+  /** An upgrade request with the given query parameters. */
+  FakeExchange(Map<String, List<String>> query, FakeChannel channel) {
+    this.query = query;
     this.channel = channel;
   }
 

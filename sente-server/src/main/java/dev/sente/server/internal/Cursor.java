@@ -38,7 +38,7 @@ public final class Cursor {
   // guarded by stream
   private long sent;
   private long acknowledged;
-  private boolean armed;
+  private volatile boolean armed; // written under the stream's lock, read without it by isArmed
   private boolean lappedNotified; // the wake-up was called for events trimmed unread
   private boolean closed;
 
@@ -226,6 +226,14 @@ public final class Cursor {
       log.trimAcknowledged(stream);
       log.removeIfIdle(stream);
     }
+  }
+
+  /**
+   * Whether the cursor is armed (up to date, waiting for the next append's wake-up), read without
+   * the lock: a drain that finds it armed has nothing to take, and the wake-up will call it.
+   */
+  public boolean isArmed() {
+    return armed;
   }
 
   /** Whether {@link #close()} was called. */

@@ -123,9 +123,14 @@ final class WsConnection implements WebSocketListener {
     return cursor != null && numbered;
   }
 
-  /** The writer has nothing in flight nor queued: the drain takes its next batch. */
+  /**
+   * The writer has nothing in flight nor queued: the drain takes its next batch, unless the cursor
+   * is armed (up to date: the next append wakes the drain), which spares a request/reply exchange a
+   * read of the log after every reply written.
+   */
   void writerIdle() {
-    if (cursor != null) {
+    Cursor c = cursor;
+    if (c != null && !c.isArmed()) {
       drain();
     }
   }
