@@ -6,6 +6,7 @@ import dev.sente.client.Backoff;
 import dev.sente.client.ClientState;
 import dev.sente.client.Recovery;
 import dev.sente.client.SenteClient;
+import dev.sente.client.SenteClientBuilder;
 import dev.sente.client.Transport;
 import dev.sente.jetty.JettyServer;
 import dev.sente.jetty.SenteJetty;
@@ -22,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +47,7 @@ class JettyResumeTest {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final List<Optional<Recovery>> reopens = new CopyOnWriteArrayList<>();
   private final AtomicInteger opens = new AtomicInteger();
+  private final AtomicInteger notOpen = new AtomicInteger();
 
   @AfterEach
   void closeEverything() throws Exception {
@@ -75,16 +78,27 @@ class JettyResumeTest {
   private final List<Transport> openedOn = new CopyOnWriteArrayList<>();
 
   private SenteClient connect(FaultProxy proxy, Transport transport) throws Exception {
+    return connect(proxy, transport, UnaryOperator.identity());
+  }
+
+  private SenteClient connect(
+      FaultProxy proxy, Transport transport, UnaryOperator<SenteClientBuilder> settings)
+      throws Exception {
     SenteClient client =
         closedAfterwards(
-            SenteClient.builder(proxy.uri().resolve("/chsk"))
-                .transport(transport)
-                .upgradeRetryInterval(Duration.ofMillis(200))
-                .cookie("user", "alice")
-                .backoff(FAST)
+            settings
+                .apply(
+                    SenteClient.builder(proxy.uri().resolve("/chsk"))
+                        .transport(transport)
+                        .upgradeRetryInterval(Duration.ofMillis(200))
+                        .cookie("user", "alice")
+                        .backoff(FAST))
                 .build());
     client.onState(
         state -> {
+          if (!(state instanceof ClientState.Open)) {
+            notOpen.incrementAndGet();
+          }
           if (state instanceof ClientState.Open open) {
             openedOn.add(open.transport());
             opens.incrementAndGet();
@@ -153,6 +167,87 @@ class JettyResumeTest {
     assertThat(reopens)
         .hasSizeBetween(transport == Transport.WEBSOCKET ? 25 : 20, 25)
         .allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
+  }
+
+  @Test
+  void aHalfOpenConnectionIsFoundByTheKeepAliveAndResumedLosingNothing() throws Exception {
+    FaultProxy proxy = serveBehindProxy(SenteServer.builder());
+    SenteClient client =
+        connect(
+            proxy,
+            Transport.WEBSOCKET,
+            b -> b.keepAlive(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(500)));
+    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
+    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
+    SteadySender pushes =
+        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    for (int i = 0; i < 3; i++) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen + 10);
+      int closedBefore = notOpen.get();
+      int opensBefore = opens.get();
+      // nothing flows either way and nothing is closed: only the keep-alive can tell
+      proxy.stall();
+      eventually().until(() -> notOpen.get() > closedBefore);
+      proxy.resume();
+      eventually().until(() -> opens.get() > opensBefore);
+    }
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 10);
+    pushes.close();
+    long sent = pushes.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    assertThat(reopens).hasSize(3).allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
+  }
+
+  /**
+   * Forced reconnects, each a cut of 0 to 30 ms, while the server pushes 200 events a second: the
+   * count comes from {@code -Dsente.faults.reconnects} (100 by default, so the test suite stays
+   * quick; the figure in the README is of a run with 1,000).
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"WEBSOCKET", "AJAX"})
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void manyForcedReconnectsLoseDuplicateAndReorderNothing(Transport transport) throws Exception {
+    int reconnects = Integer.getInteger("sente.faults.reconnects", 100);
+    FaultProxy proxy = serveBehindProxy(SenteServer.builder());
+    SenteClient client = connect(proxy, transport);
+    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
+    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
+    SteadySender pushes =
+        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    Random random = new Random(7);
+    for (int i = 0; i < reconnects; i++) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen); // something flowed since the last cut
+      if (transport == Transport.WEBSOCKET) {
+        cutAndAwaitReopen(proxy, Duration.ofMillis(random.nextInt(31)));
+      } else {
+        proxy.cut(Duration.ofMillis(random.nextInt(31))); // a poll cut: the next poll resumes
+      }
+    }
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 10);
+    pushes.close();
+    long sent = pushes.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    assertThat(reopens).allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
+    if (transport == Transport.WEBSOCKET) {
+      assertThat(reopens).hasSize(reconnects);
+    }
+    System.out.printf(
+        "%s: %d forced reconnects, %d reopens, %s%n",
+        transport, reconnects, reopens.size(), report);
   }
 
   @Test
