@@ -205,17 +205,19 @@ class JettyResumeTest {
   }
 
   /**
-   * Forced reconnects, each a cut of 0 to 30 ms, while the server pushes 200 events a second: the
-   * count comes from {@code -Dsente.faults.reconnects} (100 by default, so the test suite stays
-   * quick; the figure in the README is of a run with 1,000).
+   * 1,000 forced reconnects (or {@code -Dsente.faults.reconnects}), each a cut of 0 to 30 ms, while
+   * the server pushes 200 events a second. In {@code AUTO} mode the transport changes every 100
+   * reconnects: the network refuses WebSocket upgrades and the client reconnects (to Ajax), then
+   * upgrades are let through again and the client moves back to the WebSocket.
    */
   @ParameterizedTest
   @EnumSource(
       value = Transport.class,
-      names = {"WEBSOCKET", "AJAX"})
+      names = {"WEBSOCKET", "AJAX", "AUTO"})
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
-  void manyForcedReconnectsLoseDuplicateAndReorderNothing(Transport transport) throws Exception {
-    int reconnects = Integer.getInteger("sente.faults.reconnects", 100);
+  void aThousandForcedReconnectsLoseDuplicateAndReorderNothing(Transport transport)
+      throws Exception {
+    int reconnects = Integer.getInteger("sente.faults.reconnects", 1000);
     FaultProxy proxy = serveBehindProxy(SenteServer.builder());
     SenteClient client = connect(proxy, transport);
     DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
@@ -224,13 +226,19 @@ class JettyResumeTest {
     SteadySender pushes =
         closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
     Random random = new Random(7);
+    int transportChanges = 0;
     for (int i = 0; i < reconnects; i++) {
+      if (transport == Transport.AUTO && i > 0 && i % 100 == 0) {
+        changeTransport(proxy, client, (i / 100) % 2 == 1 ? Transport.AJAX : Transport.WEBSOCKET);
+        transportChanges++;
+      }
       long seen = counter.highest();
       eventually().until(() -> counter.highest() > seen); // something flowed since the last cut
+      Duration down = Duration.ofMillis(random.nextInt(31));
       if (transport == Transport.WEBSOCKET) {
-        cutAndAwaitReopen(proxy, Duration.ofMillis(random.nextInt(31)));
+        cutAndAwaitReopen(proxy, down);
       } else {
-        proxy.cut(Duration.ofMillis(random.nextInt(31))); // a poll cut: the next poll resumes
+        proxy.cut(down); // a poll cut needs no reopen: the next poll resumes
       }
     }
     long seen = counter.highest();
@@ -246,8 +254,56 @@ class JettyResumeTest {
       assertThat(reopens).hasSize(reconnects);
     }
     System.out.printf(
-        "%s: %d forced reconnects, %d reopens, %s%n",
-        transport, reconnects, reopens.size(), report);
+        "%s: %d forced reconnects, %d transport changes, %d reopens, %s%n",
+        transport, reconnects, transportChanges, reopens.size(), report);
+  }
+
+  /** Moves an {@code AUTO} client to {@code to} as a network would, and waits until it is there. */
+  private void changeTransport(FaultProxy proxy, SenteClient client, Transport to) {
+    int before = openedOn.size();
+    if (to == Transport.AJAX) {
+      proxy.answer200InsteadOf101(true); // upgrades refused: the reconnect falls back to Ajax
+      client.reconnect();
+    } else {
+      proxy.answer200InsteadOf101(false); // the background upgrade gets through
+    }
+    eventually().until(() -> openedOn.size() > before && openedOn.get(openedOn.size() - 1) == to);
+  }
+
+  /**
+   * A cut of 30 s (or {@code -Dsente.faults.longCutSeconds}), long after the server has given the
+   * client up (its grace period) but inside the resume window: everything is sent on reconnect.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"WEBSOCKET", "AJAX"})
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void aThirtySecondCutInsideTheWindowLosesNothing(Transport transport) throws Exception {
+    Duration down = Duration.ofSeconds(Integer.getInteger("sente.faults.longCutSeconds", 30));
+    FaultProxy proxy = serveBehindProxy(SenteServer.builder());
+    SenteClient client = connect(proxy, transport);
+    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
+    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
+    SteadySender pushes =
+        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    eventually().until(() -> counter.highest() > 20);
+    int opensBefore = opens.get();
+    proxy.cut(down);
+    Awaitility.await()
+        .atMost(down.plusSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> opens.get() > opensBefore);
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 10);
+    pushes.close();
+    long sent = pushes.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    assertThat(reopens).hasSize(1).allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
   }
 
   @Test
