@@ -135,6 +135,11 @@ public final class Protocol {
     return frame(PONG, callbackId);
   }
 
+  /** The answer to a client ping with extension meta: {@code ["pong" cb meta]}. */
+  public Packed pong(Object callbackId, Object meta) {
+    return frame(PONG, callbackId, meta);
+  }
+
   /** A reply: {@code [value cb]} on WebSocket, {@code [value nil]} as an Ajax POST body. */
   public Packed reply(Object value, Object callbackIdOrNull) {
     return frame(value, callbackIdOrNull);

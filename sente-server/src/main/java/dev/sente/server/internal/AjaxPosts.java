@@ -211,6 +211,10 @@ final class AjaxPosts {
             Transport.AJAX,
             engine.protocol().packer(),
             reply);
+    if (!frame.hasCallback() && numbered(exchange)) {
+      postNumbered(exchange, message, handlers);
+      return;
+    }
     if (!engine.input().offer(handlers, message)) {
       if (timer != null) {
         timer.cancel();
@@ -221,6 +225,64 @@ final class AjaxPosts {
       return;
     }
     if (!frame.hasCallback() && answered.compareAndSet(false, true)) {
+      exchange.respond(200, engine.protocol().dummyReply());
+    }
+  }
+
+  /** Whether a POST without a callback carries a client sequence number that resume handles. */
+  private boolean numbered(HttpExchange exchange) {
+    return engine.config().resume()
+        && exchange.queryParam("cseq").isPresent()
+        && WsConnection.asksResume(exchange);
+  }
+
+  /**
+   * A numbered event: handed to the handlers in its turn, once (a POST sent again after its answer
+   * was lost is a duplicate, dropped), answered with the dummy reply once it is handled or waits
+   * for an earlier one; 429 when its turn came and the handler queue was full, or when {@code
+   * maxInboundEvents} later ones already wait for an earlier one (not handled: the client sends it
+   * again); 400 for an unreadable number or epoch.
+   */
+  private void postNumbered(HttpExchange exchange, Message message, SerialExecutor handlers) {
+    long cseq = ClientSequences.number(exchange.queryParam("cseq").orElse(""));
+    String epoch = ClientSequences.epoch(exchange.queryParam("cepoch").orElse(null));
+    if (cseq < 0 || epoch == null) {
+      warnInput(
+          "Unreadable cseq or cepoch",
+          message.clientId(),
+          message.userId(),
+          exchange.queryParam("cseq").orElse(""));
+      Requests.reject(
+          exchange,
+          new Rejection(
+              400,
+              "Malformed cseq or cepoch: a whole number from 1, and 1 to 64 letters or digits"));
+      return;
+    }
+    ClientSequences.Seq seq = engine.sequences().find(message.userId(), message.clientId(), epoch);
+    ClientSequences.Outcome outcome =
+        seq.accept(
+            cseq,
+            message,
+            new ClientSequences.Sink() {
+              @Override
+              public boolean offer(Message m) {
+                return engine.input().offer(handlers, m);
+              }
+
+              @Override
+              public void force(Message m) {
+                engine.input().dispatch(handlers, m);
+              }
+
+              @Override
+              public boolean refusable() {
+                return true;
+              }
+            });
+    if (outcome == ClientSequences.Outcome.REFUSED) {
+      refuseFull(exchange);
+    } else {
       exchange.respond(200, engine.protocol().dummyReply());
     }
   }

@@ -4,6 +4,7 @@ import dev.sente.core.Packed;
 import dev.sente.core.Protocol;
 import dev.sente.server.SenteRequest;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The resume extension on the Ajax transport (docs/protocol.md, "Extensions / Resume"): a client
@@ -39,7 +40,7 @@ final class AjaxResume {
    * client reads from the stream's end on, and its frames carry no numbers). Hold the registry
    * lock; call {@link Engine#ensureLogSweeps()} after releasing it.
    */
-  Object open(ClientEntry entry, SenteRequest request, Runnable wakeUp) {
+  Map<String, Object> open(ClientEntry entry, SenteRequest request, Runnable wakeUp) {
     boolean resumes = engine.config().resume() && WsConnection.asksResume(request);
     if (entry.cursor != null && resumes && !entry.resumes) {
       entry.cursor.close(); // it now asks: a cursor that keeps the window

@@ -7,6 +7,7 @@ import dev.sente.server.Rejection;
 import dev.sente.server.Transport;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.LongPollChannel;
+import java.util.Map;
 
 /**
  * The Ajax transport: GET handshakes and long-polls, POST sends. A held poll is a one-shot channel:
@@ -52,7 +53,7 @@ final class AjaxTransport {
   void handleGet(HttpExchange exchange, String userId, String clientId) {
     boolean handshake = exchange.queryParam("handshake?").isPresent();
     ClientEntry entry;
-    Object grant = null;
+    Map<String, Object> grant = null;
     synchronized (registry) {
       entry = registry.find(Transport.AJAX, userId, clientId);
       if (handshake || entry == null || entry.rehandshake) {
@@ -76,6 +77,7 @@ final class AjaxTransport {
     if (entry != null) {
       if (grant != null) {
         engine.ensureLogSweeps(); // a retained window must age out even when nobody touches it
+        engine.sequences().attach(userId, clientId, exchange, grant);
       }
       exchange.respond(200, engine.requests().handshake(userId, exchange, grant));
       return;

@@ -59,6 +59,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final WebSocketTransport webSocket;
   private final AjaxTransport ajax;
   private final DeliveryLog log;
+  private final ClientSequences sequences;
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -82,6 +83,13 @@ public final class Engine implements SenteServer, SenteEndpoint {
             config.resumeMaxUserBytes(),
             config.resumeMaxTotalBytes(),
             config.maxPendingEvents());
+    this.sequences =
+        new ClientSequences(
+            this::now,
+            scheduler,
+            config.resumeMaxAgeMillis(),
+            config.maxInboundEvents(),
+            ClientSequences.MAX_CLIENTS);
     this.webSocket = new WebSocketTransport(this, registry, presence);
     this.ajax = new AjaxTransport(this, registry, presence);
     this.requests = new Requests(this, webSocket, ajax);
@@ -151,6 +159,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
 
   SecurityChecks security() {
     return security;
+  }
+
+  /** The numbering of the events that resume clients send. */
+  ClientSequences sequences() {
+    return sequences;
   }
 
   Scheduler scheduler() {

@@ -1,5 +1,7 @@
 package dev.sente.server.internal;
 
+import static dev.sente.core.internal.Logs.safe;
+
 import dev.sente.core.Event;
 import dev.sente.core.PackException;
 import dev.sente.core.Packed;
@@ -9,8 +11,11 @@ import dev.sente.server.SenteConfig;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.Transport;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket transport: registers each {@link WsConnection} as its client's socket (the
@@ -18,6 +23,7 @@ import java.util.function.Predicate;
  * it receives, and starts the client's grace period when it closes.
  */
 final class WebSocketTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketTransport.class);
   private final Engine engine;
   private final Registry registry;
   private final Presence presence;
@@ -61,10 +67,11 @@ final class WebSocketTransport {
       }
     }
     Cursor cursor = log.open(conn.userId, conn::drain, resumes);
-    Object grant = null;
+    Map<String, Object> grant = null;
     if (resumes) {
       engine.ensureLogSweeps(); // a retained window must age out even when nobody touches it
       grant = ResumeFrames.grant(ResumeFrames.place(cursor, conn.request));
+      conn.sequence = engine.sequences().attach(conn.userId, conn.clientId, conn.request, grant);
     } else if (earlier != null && !earlier.isClosed()) {
       cursor.resume(earlier.epoch(), earlier.sent()); // the plain client's place, if still kept
     }
@@ -154,7 +161,12 @@ final class WebSocketTransport {
                 id -> conn.warnBadInput("Reserved event id (delivered as chsk/bad-event)", id));
     if (Protocol.WS_PING.equals(event.id())) {
       if (callback != null) {
-        conn.sendControl(protocol.pong(callback));
+        ClientSequences.Seq seq = conn.sequence;
+        // a numbering client learns from every pong what was handled, and forgets it
+        conn.sendControl(
+            seq == null
+                ? protocol.pong(callback)
+                : protocol.pong(callback, Map.of("cseq", seq.handled())));
       }
       notify(handlers, event, conn);
       return;
@@ -165,7 +177,52 @@ final class WebSocketTransport {
     }
     Predicate<Object> reply =
         callback == null ? null : value -> conn.send(engine.input().packReply(value, callback));
-    engine.input().dispatch(handlers, message(conn, event, reply));
+    Message message = message(conn, event, reply);
+    ClientSequences.Seq seq = conn.sequence;
+    long cseq = seq == null || callback != null ? -1 : numberOf(conn, frame.meta());
+    if (cseq < 0) {
+      engine.input().dispatch(handlers, message);
+      return;
+    }
+    ClientSequences.Outcome outcome = seq.accept(cseq, message, sinkOf(conn));
+    if (outcome == ClientSequences.Outcome.DUPLICATE && LOG.isDebugEnabled()) {
+      LOG.debug("Dropped event {} of client {}: handled before", cseq, safe(conn.clientId));
+    }
+  }
+
+  /** The {@code cseq} in a frame's meta, or -1 without one (or with a bad one, logged). */
+  private long numberOf(WsConnection conn, Object meta) {
+    if (!(meta instanceof Map<?, ?> map)) {
+      return -1;
+    }
+    Object value = map.get("cseq");
+    if (value == null) {
+      value = map.get(protocol.keyword("cseq"));
+    }
+    if (value == null) {
+      return -1;
+    }
+    long cseq = ClientSequences.number(value);
+    if (cseq < 0) {
+      conn.warnBadInput("Handled an event with an unreadable cseq as unnumbered", value);
+    }
+    return cseq;
+  }
+
+  /** A socket's events go through its flow control, or straight to its queue once held. */
+  private ClientSequences.Sink sinkOf(WsConnection conn) {
+    return new ClientSequences.Sink() {
+      @Override
+      public boolean offer(Message message) {
+        engine.input().dispatch(conn.inbound, message);
+        return true;
+      }
+
+      @Override
+      public void force(Message message) {
+        engine.input().dispatch(conn.handlers, message);
+      }
+    };
   }
 
   private Message message(WsConnection conn, Event event, Predicate<Object> reply) {

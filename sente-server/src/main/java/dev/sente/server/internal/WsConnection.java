@@ -56,6 +56,12 @@ final class WsConnection implements WebSocketListener {
   /** Whether the client asked for the resume extension ({@code ext=resume} on its URL). */
   final boolean asksResume;
 
+  /**
+   * The numbering of the events this socket's client sends, set at the handshake when resume is
+   * granted and the URL names the client's {@code cepoch}; null otherwise.
+   */
+  volatile ClientSequences.Seq sequence;
+
   /** The socket's cursor in the delivery log, set before the socket starts writing. */
   private volatile Cursor cursor;
 
