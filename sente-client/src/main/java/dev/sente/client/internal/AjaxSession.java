@@ -15,8 +15,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Ajax session (docs/protocol.md, the Ajax transport): a handshake GET, then one long-poll GET
@@ -25,8 +28,19 @@ import java.util.concurrent.CompletableFuture;
  * lock.
  */
 final class AjaxSession implements Session {
+  private static final Logger LOG = LoggerFactory.getLogger(AjaxSession.class);
 
   private static final Duration POST_TIMEOUT_MARGIN = Duration.ofSeconds(5);
+
+  /** How long a numbered event's POST waits before it is sent again after a 429 or 5xx. */
+  static final long RETRY_MILLIS = 250;
+
+  /** At most this many numbered events' POSTs are in flight at once. */
+  static final int POST_WINDOW = 16;
+
+  private final TreeSet<Long> toPost = new TreeSet<>();
+  private int numberedInFlight;
+
   private static final String FORM = "application/x-www-form-urlencoded;charset=UTF-8";
 
   private final SessionContext ctx;
@@ -54,15 +68,51 @@ final class AjaxSession implements Session {
   }
 
   @Override
-  public boolean send(Event event) {
-    return post(protocol.clientEvent(event, null), null);
+  public boolean send(Event event, long cseq) {
+    if (cseq <= 0) {
+      return post(protocol.clientEvent(event, null), null, 0);
+    }
+    if (closed) {
+      return false;
+    }
+    toPost.add(cseq);
+    postNumbered();
+    return true;
+  }
+
+  /**
+   * Posts the numbered events that wait, lowest number first, at most {@link #POST_WINDOW} at a
+   * time and none {@code POST_WINDOW} or more past the lowest unconfirmed one: parallel POSTs may
+   * arrive in any order, and the server waits for the earlier ones of at most its {@code
+   * maxInboundEvents} (32 by default).
+   */
+  private void postNumbered() {
+    Outbox outbox = ctx.resume().outbox();
+    while (!closed && numberedInFlight < POST_WINDOW && !toPost.isEmpty()) {
+      long cseq = toPost.first();
+      Event event = outbox.unconfirmed(cseq);
+      if (event == null) {
+        toPost.pollFirst(); // confirmed meanwhile
+        continue;
+      }
+      if (cseq >= outbox.lowestUnconfirmed() + POST_WINDOW) {
+        return; // an earlier one is still on its way: the server would have to hold more
+      }
+      toPost.pollFirst();
+      numberedInFlight++;
+      if (!post(protocol.clientEvent(event, null), null, cseq)) {
+        numberedInFlight--;
+        toPost.add(cseq);
+        return;
+      }
+    }
   }
 
   @Override
   public PendingRequest request(Event event, Duration timeout) {
     Packed frame = protocol.clientEvent(event, protocol.ajaxMarker());
     PendingRequest request = ctx.requests().start(this, event.id(), timeout);
-    if (!post(frame, request)) {
+    if (!post(frame, request, 0)) {
       ctx.requests().fail(request, new ReplyErrorException("Too many requests in flight"));
     }
     return request;
@@ -155,7 +205,7 @@ final class AjaxSession implements Session {
 
   // ---- POSTs
 
-  private boolean post(Packed frame, PendingRequest request) {
+  private boolean post(Packed frame, PendingRequest request, long cseq) {
     if (closed || postsInFlight >= ctx.config().maxQueuedFrames()) {
       return false;
     }
@@ -180,7 +230,7 @@ final class AjaxSession implements Session {
     Wire.Request post =
         new Wire.Request(
             "POST",
-            Urls.ajaxPost(ctx.config(), binary, udt, ctx.resume().ask()),
+            Urls.ajaxPost(ctx.config(), binary, udt, ctx.resume().ask(cseq)),
             headers,
             body,
             timeout);
@@ -193,10 +243,63 @@ final class AjaxSession implements Session {
         (response, error) -> {
           synchronized (ctx.lock()) {
             postsInFlight--;
-            posted(response, error, request);
+            if (cseq > 0) {
+              numberedInFlight--;
+              postedNumbered(response, error, cseq);
+              postNumbered();
+            } else {
+              posted(response, error, request);
+            }
           }
         });
     return true;
+  }
+
+  /**
+   * A numbered event's POST came back: a 200 means the server has it (handled, or waiting for an
+   * earlier one); 429 or a 5xx status, or no answer in time, and it is posted again shortly (the
+   * server drops it if it had it after all); a failed connection closes the session, and the event
+   * goes again after the next handshake; any other status means the server will not take it, which
+   * is logged and the event dropped.
+   */
+  private void postedNumbered(Wire.Response response, Throwable error, long cseq) {
+    Outbox outbox = ctx.resume().outbox();
+    if (error != null) {
+      Throwable cause = SessionContext.unwrap(error);
+      if (cause instanceof CancellationException) {
+        return;
+      }
+      if (cause instanceof HttpTimeoutException) {
+        postAgain(cseq);
+        return;
+      }
+      closeWith(
+          CloseInfo.of(CloseReason.UNEXPECTED, "POST failed: " + SessionContext.describe(cause)));
+      return;
+    }
+    int status = response.status();
+    if (status == 200) {
+      outbox.confirm(cseq);
+    } else if (status == 429 || status >= 500) {
+      postAgain(cseq);
+    } else {
+      outbox.confirm(cseq);
+      LOG.warn("The server refused an event with HTTP {}; it was dropped", status);
+      if (status == 401 || status == 403) {
+        closeWith(refused(response));
+      }
+    }
+  }
+
+  private void postAgain(long cseq) {
+    ctx.schedule(
+        RETRY_MILLIS,
+        () -> {
+          if (!closed) {
+            toPost.add(cseq);
+            postNumbered();
+          }
+        });
   }
 
   private void posted(Wire.Response response, Throwable error, PendingRequest request) {

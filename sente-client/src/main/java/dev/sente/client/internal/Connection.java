@@ -134,7 +134,7 @@ final class Connection implements Session.Listener {
   boolean send(Event event) {
     synchronized (lock) {
       if (isOpen()) {
-        return session.send(event);
+        return sendNow(session, event);
       }
       if (closed || !wanted || waiting.size() >= SenteClient.MAX_WAITING_REQUESTS) {
         return false;
@@ -259,6 +259,10 @@ final class Connection implements Session.Listener {
       webSocketOpened = true;
     }
     Optional<Recovery> recovery = resume.handshake(meta, first);
+    for (Outbox.Numbered again :
+        resume.outbox().handshake(resume.granted(), resume.confirmed(meta))) {
+      from.send(again.event(), again.cseq()); // unconfirmed: sent again before anything newer
+    }
     sendWaiting(from);
     ClientState.Open open =
         new ClientState.Open(
@@ -444,7 +448,7 @@ final class Connection implements Session.Listener {
     for (Waiting w : due) {
       w.timer.cancel();
       if (!w.isRequest()) {
-        if (!open.send(w.event)) {
+        if (!sendNow(open, w.event)) {
           LOG.warn("A kept send of {} could not be sent: too many frames waiting", w.event.id());
         }
         continue;
@@ -461,6 +465,24 @@ final class Connection implements Session.Listener {
                 }
               });
     }
+  }
+
+  /** Sends on an open session, numbered when resume numbers this client's events. */
+  private boolean sendNow(Session open, Event event) {
+    Outbox outbox = resume.outbox();
+    long cseq = outbox.number(event);
+    if (cseq < 0) {
+      LOG.warn(
+          "Refused a send of {}: {} sent events wait for the server to confirm them",
+          event.id(),
+          Outbox.MAX_UNCONFIRMED);
+      return false;
+    }
+    if (open.send(event, cseq)) {
+      return true;
+    }
+    outbox.unnumber(cseq);
+    return false;
   }
 
   private void failWaiting(String why) {

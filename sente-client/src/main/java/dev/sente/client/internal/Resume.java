@@ -27,6 +27,7 @@ final class Resume {
 
   private final boolean asked;
   private final Protocol protocol;
+  private final Outbox outbox = new Outbox();
   private boolean granted;
   private String epoch;
   private long seq;
@@ -39,14 +40,50 @@ final class Resume {
     this.protocol = protocol;
   }
 
-  /** What a POST carries: {@code ext=resume} when the client asks, no cursor. */
-  Map<String, String> ask() {
-    return asked ? Map.of("ext", NAME) : Map.of();
+  /** The numbering of the events this client sends. */
+  Outbox outbox() {
+    return outbox;
+  }
+
+  /** Whether the current connection's handshake granted resume. */
+  boolean granted() {
+    return granted;
+  }
+
+  /**
+   * What a POST carries: {@code ext=resume} when the client asks, no cursor; with {@code cseq} and
+   * {@code cepoch} for a numbered event ({@code cseq > 0}).
+   */
+  Map<String, String> ask(long cseq) {
+    if (!asked) {
+      return Map.of();
+    }
+    if (cseq <= 0) {
+      return Map.of("ext", NAME);
+    }
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("ext", NAME);
+    query.put("cepoch", outbox.epoch());
+    query.put("cseq", Long.toString(cseq));
+    return query;
+  }
+
+  /**
+   * The {@code cseq} in a handshake's or pong's meta: the highest number of this client's events
+   * that the server handled; -1 without one.
+   */
+  long confirmed(Object meta) {
+    if (!(meta instanceof Map<?, ?> map)) {
+      return -1;
+    }
+    OptionalLong n = count(get(map, "cseq"));
+    return n.isPresent() ? n.getAsLong() : -1;
   }
 
   /**
    * The query parameters the client adds: {@code ext=resume} when it asks, and its cursor {@code
-   * epoch=..&seq=..} once it has one; nothing when it does not ask.
+   * epoch=..&seq=..} once it has one, and the numbering of its events ({@code cepoch=..&cfrom=..});
+   * nothing when it does not ask.
    */
   Map<String, String> query() {
     Map<String, String> query = new LinkedHashMap<>();
@@ -56,6 +93,7 @@ final class Resume {
         query.put("epoch", epoch);
         query.put("seq", Long.toString(seq));
       }
+      outbox.addQuery(query); // any poll may be answered with a handshake
     }
     return query;
   }

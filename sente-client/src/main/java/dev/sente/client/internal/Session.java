@@ -24,8 +24,11 @@ interface Session {
   /** Starts connecting. */
   void start();
 
-  /** Sends an event with no reply wanted; false when it was not accepted. */
-  boolean send(Event event);
+  /**
+   * Sends an event with no reply wanted, numbered {@code cseq} (0 for none: see {@link Outbox});
+   * false when it was not accepted.
+   */
+  boolean send(Event event, long cseq);
 
   /**
    * Sends an event that wants a reply; the returned request completes with the reply, or fails

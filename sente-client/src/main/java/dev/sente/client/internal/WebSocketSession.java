@@ -12,10 +12,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -38,6 +40,7 @@ final class WebSocketSession implements Session, Wire.SocketListener {
   private final Map<String, PendingRequest> waiting = new HashMap<>();
   private Wire.Socket socket;
   private boolean writing;
+  private final Set<String> confirmPings = new HashSet<>();
   private boolean handshaken;
   private boolean closed;
   private Cancellable handshakeTimer = SessionContext.NONE;
@@ -104,8 +107,20 @@ final class WebSocketSession implements Session, Wire.SocketListener {
   }
 
   @Override
-  public boolean send(Event event) {
-    return enqueue(protocol.clientEvent(event, null));
+  public boolean send(Event event, long cseq) {
+    if (cseq <= 0) {
+      return enqueue(protocol.clientEvent(event, null));
+    }
+    if (!enqueue(protocol.frame(protocol.eventValue(event), null, Map.of("cseq", cseq)))) {
+      return false;
+    }
+    if (ctx.resume().outbox().wantsConfirmation()) {
+      // the pong says what the server handled, so the outbox can forget it
+      String id = newCallbackId();
+      confirmPings.add(id);
+      enqueue(protocol.clientEvent(Event.of(Protocol.WS_PING), id));
+    }
+    return true;
   }
 
   @Override
@@ -188,6 +203,10 @@ final class WebSocketSession implements Session, Wire.SocketListener {
       enqueue(protocol.clientEvent(Event.of(Protocol.WS_PONG), null));
       ctx.listener().onEvents(this, List.of(Event.of(Protocol.WS_PING)), null);
     } else if (frame.hasCallback()) {
+      long confirmed = ctx.resume().confirmed(frame.meta());
+      if (confirmed >= 0) {
+        ctx.resume().outbox().confirmUpTo(confirmed); // a pong to a numbering client
+      }
       reply(String.valueOf(frame.callback()), frame.payload());
     } else {
       ctx.listener().onEvents(this, Incoming.events(protocol, frame.payload()), frame.meta());
@@ -197,6 +216,9 @@ final class WebSocketSession implements Session, Wire.SocketListener {
   private void reply(String callbackId, Object value) {
     if (keepAlive.isPingId(callbackId)) {
       keepAlive.answered();
+      return;
+    }
+    if (confirmPings.remove(callbackId)) {
       return;
     }
     PendingRequest request = waiting.remove(callbackId);
@@ -209,7 +231,7 @@ final class WebSocketSession implements Session, Wire.SocketListener {
 
   private String newCallbackId() {
     String id = Incoming.callbackId();
-    while (waiting.containsKey(id) || keepAlive.isPingId(id)) {
+    while (waiting.containsKey(id) || keepAlive.isPingId(id) || confirmPings.contains(id)) {
       id = Incoming.callbackId();
     }
     return id;

@@ -37,7 +37,9 @@ class AjaxClientTest {
     FakeWire.FakeExchange handshake = f.wire.nextExchange();
 
     assertThat(handshake.method()).isEqualTo("GET");
-    assertThat(handshake.query()).matches("room=1&udt=\\d+&client-id=c1&handshake%3F=1&ext=resume");
+    assertThat(handshake.query())
+        .matches(
+            "room=1&udt=\\d+&client-id=c1&handshake%3F=1&ext=resume&cepoch=[\\w-]{12}&cfrom=1");
     assertThat(handshake.request.headers())
         .containsEntry("X-CSRF-Token", "tok")
         .containsEntry("X-Requested-With", "XMLHTTPRequest")
@@ -50,7 +52,8 @@ class AjaxClientTest {
         .isCompletedWithValue(
             new ClientState.Open(Optional.of("alice"), Transport.AJAX, Optional.empty(), true));
     FakeWire.FakeExchange poll = f.wire.nextExchange();
-    assertThat(poll.query()).matches("room=1&udt=\\d+&client-id=c1&ext=resume");
+    assertThat(poll.query())
+        .matches("room=1&udt=\\d+&client-id=c1&ext=resume&cepoch=[\\w-]{12}&cfrom=1");
   }
 
   @Test

@@ -41,7 +41,10 @@ class RealNetworkTest {
 
       assertThat(open.userId()).contains("alice");
       Map<String, String> upgrade = server.upgrades.take();
-      assertThat(upgrade.get(":target")).isEqualTo("/chsk?client-id=c1&csrf-token=tok&ext=resume");
+      assertThat(upgrade.get(":target"))
+          .matches(
+              java.util.regex.Pattern.quote("/chsk?client-id=c1&csrf-token=tok&ext=resume")
+                  + "&cepoch=[\\w-]{12}&cfrom=1");
       assertThat(upgrade.get("origin")).isEqualTo("http://127.0.0.1:" + server.port());
       assertThat(upgrade.get("cookie")).isEqualTo("sid=s1");
 
@@ -87,7 +90,10 @@ class RealNetworkTest {
       client.on("x/a", e -> lines.add(e.data(Integer.class)));
       client.on("chsk/recovery", e -> recoveries.add(e.data().orElse(null)));
       client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      assertThat(server.upgrades.take().get(":target")).isEqualTo("/chsk?client-id=c1&ext=resume");
+      assertThat(server.upgrades.take().get(":target"))
+          .matches(
+              java.util.regex.Pattern.quote("/chsk?client-id=c1&ext=resume")
+                  + "&cepoch=[\\w-]{12}&cfrom=1");
       server.pushNumbered("[\"x/a\",1]");
       server.pushNumbered("[\"x/a\",2]");
       await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() == 2);
@@ -100,7 +106,14 @@ class RealNetworkTest {
       server.refuseWith = 0;
 
       assertThat(server.upgrades.poll(10, TimeUnit.SECONDS))
-          .containsEntry(":target", "/chsk?client-id=c1&ext=resume&epoch=E1&seq=2");
+          .hasEntrySatisfying(
+              ":target",
+              t ->
+                  assertThat(t)
+                      .matches(
+                          java.util.regex.Pattern.quote(
+                                  "/chsk?client-id=c1&ext=resume&epoch=E1&seq=2")
+                              + "&cepoch=[\\w-]{12}&cfrom=1"));
       await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() >= 4);
       server.pushNumbered("[\"x/a\",5]");
       await().atMost(Duration.ofSeconds(10)).until(() -> lines.size() >= 5);
