@@ -169,6 +169,45 @@ class JettyResumeTest {
         .allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
   }
 
+  /**
+   * The other direction: the client sends 200 numbered events a second through 20 cuts and 5 resets
+   * of the client's side; the server's handler gets each once, in order (sends made while
+   * reconnecting are kept; those in flight when the connection broke are sent again and the server
+   * drops the copies it already had).
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"WEBSOCKET", "AJAX"})
+  void eventsSentThroughCutsArriveOnceEachInOrder(Transport transport) throws Exception {
+    FaultProxy proxy = serveBehindProxy(SenteServer.builder());
+    DeliveryCounter counter = DeliveryCounter.onServer(sente, EVENT);
+    SenteClient client = connect(proxy, transport);
+    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SteadySender sends =
+        closedAfterwards(SteadySender.sending(client, EVENT, Long.MAX_VALUE / 2, RATE));
+    Random random = new Random(11);
+    for (int i = 0; i < 25; i++) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen + 10); // events flow between cuts
+      if (i < 20) {
+        cutAndAwaitReopen(proxy, Duration.ofMillis(random.nextInt(301)));
+      } else {
+        resetClientSide(proxy, transport);
+      }
+    }
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 10);
+    sends.close();
+    long sent = sends.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+
+    assertThat(sends.refused()).isZero();
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    System.out.printf("%s client-to-server through 25 cuts: %s%n", transport, report);
+  }
+
   @Test
   void aHalfOpenConnectionIsFoundByTheKeepAliveAndResumedLosingNothing() throws Exception {
     FaultProxy proxy = serveBehindProxy(SenteServer.builder());
