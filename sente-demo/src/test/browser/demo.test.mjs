@@ -199,6 +199,37 @@ describe("the demo in headless Chromium", () => {
     noPageErrors(page, second);
   });
 
+  for (const type of ["ws", "ajax"]) {
+    test(`over ${type} "Break connection" during 500 numbered pushes loses, repeats and reorders none, and the page shows it recovered`, async () => {
+      const page = await openDemo(await context(), `${DEMO_URL}/?type=${type}`);
+      await login(page, `counter-${type}`);
+      const recoveriesBefore = await demo(page, () => window.demo.recoveries.length);
+      const flipsBefore = (await openFlips(page)).length;
+
+      await click(page, "#btn-count");
+      const breaks = 3;
+      for (let b = 0; b < breaks; b++) {
+        // each break lands while pushes flow: after some more have arrived since the last reopen
+        const seen = await demo(page, () => window.demo.count.received.length);
+        await until(page, (n) => window.demo.count.received.length >= n + 40, seen);
+        await click(page, "#btn-break");
+        await untilFlips(page, flipsBefore + 2 * (b + 1));
+        await waitOpen(page, type);
+      }
+      const count = await until(page, () => window.demo.count.received.length >= 500 && window.demo.count, undefined, 30_000);
+      assert.deepEqual(count.received, [...Array(500).keys()], "0..499, each once, in order");
+      assert.equal(count.repeated, 0);
+      assert.equal(await page.textContent("#count-status"), "500 / 500, nothing lost");
+
+      const recoveries = (await demo(page, () => window.demo.recoveries)).slice(recoveriesBefore);
+      assert.equal(recoveries.length, breaks, `one report per reopen: ${JSON.stringify(recoveries)}`);
+      assert.ok(recoveries.every((r) => r.recovered === true), JSON.stringify(recoveries));
+      assert.equal(await page.textContent("#fact-recovery"), "recovered");
+      assert.equal((await demo(page, () => window.demo.chsk.state.recovery)).recovered, true);
+      noPageErrors(page);
+    });
+  }
+
   test("two users in two contexts: a push reaches every tab of its user and no one else; the chat reaches all", async () => {
     const aliceContext = await context();
     const alice1 = await openDemo(aliceContext, `${DEMO_URL}/`);

@@ -71,6 +71,12 @@ describe("a server restart", () => {
       );
       assert.ok(waits.length >= 1 && waits.every((ms) => ms > 0 && ms <= 30_000), `backoff waits: ${waits}`);
     }
+    // A new server starts a new stream: the pages are told that they may have missed events, never
+    // that they recovered.
+    for (const page of pages) {
+      assert.deepEqual(await demo(page, () => window.demo.recoveries), [{ recovered: false, gap: null }], page.url());
+      assert.equal(await page.textContent("#fact-recovery"), "gap (unknown)");
+    }
     assert.equal((await waitOpen(ws)).type, "ws", "a WebSocket that had opened never falls back to Ajax");
     assert.equal((await waitOpen(ajax)).type, "ajax");
 

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code demo/fail}: the handler throws, so the client gets {@code chsk/error}.
  *   <li>{@code demo/rapid-push}: pushes {@value #FAST_PUSHES} {@code demo/fast-push} events {@code
  *       {i: 0..99}} to the sender's user, as fast as it can.
+ *   <li>{@code demo/count} {@code {n, perSecond}}: pushes {@code demo/count} {@code {i: 0..n-1, n}}
+ *       to the sender's user at a steady rate (at most {@value #MAX_COUNT} events, {@value
+ *       #MAX_COUNT_RATE} a second), so a page can break its connection meanwhile and see that
+ *       nothing is lost; replies with {@code n} at once, or with {@code {error}} for bad input.
  *   <li>{@code demo/toggle-broadcast}: starts or stops the loop that pushes {@code demo/broadcast}
  *       to every connected user; everyone gets {@code demo/broadcast-state}.
  *   <li>{@code demo/chat} {@code {text}}: everyone gets {@code demo/chat-line} {@code {user, text,
@@ -45,6 +49,8 @@ final class DemoEvents implements AutoCloseable {
   static final int CHAT_HISTORY = 20;
   static final int MAX_CHAT_TEXT = 500;
   static final long MAX_DELAY_MS = 30_000;
+  static final int MAX_COUNT = 10_000;
+  static final int MAX_COUNT_RATE = 1_000;
   static final String ANONYMOUS_NAME = "anonymous";
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoEvents.class);
@@ -86,6 +92,7 @@ final class DemoEvents implements AutoCloseable {
           throw new IllegalStateException("demo/fail: this handler fails on purpose");
         });
     server.on("demo/rapid-push", this::rapidPush);
+    server.on("demo/count", this::count);
     server.on("demo/toggle-broadcast", this::toggleBroadcast);
     server.on("demo/chat", this::chat);
     server.on(
@@ -124,6 +131,40 @@ final class DemoEvents implements AutoCloseable {
       sente.send(msg.userId(), "demo/fast-push", Map.of("i", i));
     }
     msg.reply(FAST_PUSHES);
+  }
+
+  private void count(EventMessage msg) {
+    Map<?, ?> data = msg.data().orElse(null) instanceof Map<?, ?> m ? m : Map.of();
+    int n = data.get("n") instanceof Number x ? x.intValue() : -1;
+    int perSecond = data.get("perSecond") instanceof Number x ? x.intValue() : -1;
+    if (n < 1 || n > MAX_COUNT || perSecond < 1 || perSecond > MAX_COUNT_RATE) {
+      msg.reply(
+          Map.of(
+              "error",
+              "demo/count needs {n: 1.." + MAX_COUNT + ", perSecond: 1.." + MAX_COUNT_RATE + "}"));
+      return;
+    }
+    String user = msg.userId();
+    long periodNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
+    int[] next = {0};
+    ScheduledFuture<?>[] loop = new ScheduledFuture<?>[1];
+    Runnable tick =
+        () -> {
+          int i;
+          synchronized (next) {
+            i = next[0]++;
+            if (i >= n) {
+              loop[0].cancel(false);
+              return;
+            }
+          }
+          sente.send(user, "demo/count", Map.of("i", i, "n", n));
+        };
+    synchronized (next) {
+      loop[0] = timers.scheduleAtFixedRate(tick, 0, periodNanos, TimeUnit.NANOSECONDS);
+    }
+    LOG.info("Counting to {} for {}, {} a second", n, name(user), perSecond);
+    msg.reply(n);
   }
 
   private void toggleBroadcast(EventMessage msg) {

@@ -3,11 +3,14 @@
  *
  * `window.demo` holds the socket (`demo.chsk`) and what happened to it, for the devtools console and
  * the browser tests: `transitions` (every state change), `handshakes`, `fastPushes` (since the last
- * push numbered 0), `fastPushTotal`, `broadcasts`, `chat`, `users`, `lastEcho`, `lastError`, `log`.
+ * push numbered 0), `fastPushTotal`, `count` (the numbered pushes of the last "Count": `expected`,
+ * `received` in arrival order, `repeated`), `recoveries` (every `chsk/recovery`: `{recovered}` or
+ * `{recovered: false, gap}`), `broadcasts`, `chat`, `users`, `lastEcho`, `lastError`, `log`.
  */
 import { connect, NIL_UID } from "/sente/sente.js";
 
 const FAST_PUSHES = 100;
+const COUNT = { n: 500, perSecond: 50 };
 const TYPES = ["auto", "ws", "ajax"];
 const MAX_LOG = 300;
 const TRANSPORT_NAMES = { ws: "WebSocket", ajax: "Ajax" };
@@ -22,6 +25,8 @@ const demo = {
   handshakes: [],
   fastPushes: [],
   fastPushTotal: 0,
+  count: { expected: 0, received: [], repeated: 0 },
+  recoveries: [],
   broadcasts: 0,
   broadcasting: false,
   chat: [],
@@ -107,6 +112,14 @@ function onEvent(id, data) {
     case "chsk/ws-ping":
       log("in", id, "server keep-alive ping, answered");
       return;
+    case "chsk/recovery":
+      demo.recoveries.push(data);
+      renderRecovery(data);
+      log("state", id, describeRecovery(data), data.recovered ? undefined : "warn");
+      return;
+    case "demo/count":
+      onCount(data.i);
+      return;
     case "demo/fast-push":
       onFastPush(data.i);
       return;
@@ -144,6 +157,38 @@ function onFastPush(i) {
   if (n === FAST_PUSHES) {
     log("in", "demo/fast-push", `×${n}, 0..${FAST_PUSHES - 1}${inOrder ? ", in order" : ", OUT OF ORDER"}`);
   }
+}
+
+function onCount(i) {
+  const count = demo.count;
+  if (count.received.includes(i)) count.repeated += 1;
+  count.received.push(i);
+  renderCount();
+}
+
+/** "k / n", then what is wrong: missing so far (below the highest seen), repeated, out of order. */
+function renderCount() {
+  const { expected, received, repeated } = demo.count;
+  const highest = received.length === 0 ? -1 : Math.max(...received);
+  const missing = highest + 1 - new Set(received).size;
+  const inOrder = received.every((value, index) => index === 0 || value > received[index - 1]);
+  const problems = [];
+  if (missing > 0) problems.push(`${missing} missing`);
+  if (repeated > 0) problems.push(`${repeated} repeated`);
+  if (!inOrder) problems.push("out of order");
+  const done = received.length >= expected && problems.length === 0 ? ", nothing lost" : "";
+  $("count-status").textContent = `${received.length} / ${expected}${problems.length ? ` (${problems.join(", ")})` : done}`;
+  $("count-progress").value = received.length;
+}
+
+function describeRecovery(r) {
+  if (r.recovered) return "recovered: nothing missed";
+  return r.gap === null ? "gap: events were missed (how many is unknown)" : `gap: ${r.gap} events missed`;
+}
+
+function renderRecovery(r) {
+  const kind = r.recovered ? "ok" : "warn";
+  $("fact-recovery").replaceChildren(tag(r.recovered ? "recovered" : r.gap === null ? "gap (unknown)" : `gap of ${r.gap}`, kind));
 }
 
 // ------------------------------------------------------------------ rendering
@@ -351,6 +396,11 @@ function wire() {
   $("btn-slow").addEventListener("click", () => request("demo/slow-echo", { delayMs: 3000 }, 1000));
   $("btn-fail").addEventListener("click", () => request("demo/fail", {}, 5000));
   $("btn-rapid").addEventListener("click", () => request("demo/rapid-push", null, 5000));
+  $("btn-count").addEventListener("click", () => {
+    demo.count = { expected: COUNT.n, received: [], repeated: 0 };
+    renderCount();
+    return request("demo/count", COUNT, 5000);
+  });
   $("btn-broadcast").addEventListener("click", () => request("demo/toggle-broadcast", null, 5000));
   $("btn-clear-log").addEventListener("click", () => $("log").replaceChildren());
 
