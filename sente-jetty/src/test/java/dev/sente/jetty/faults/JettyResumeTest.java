@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +67,14 @@ class JettyResumeTest {
   }
 
   private FaultProxy serveBehindProxy(SenteServer.Builder builder) {
+    return closedAfterwards(FaultProxy.to(serve(builder).port()));
+  }
+
+  /** Starts a server (it becomes {@link #sente}), closed after the test. */
+  private JettyServer serve(SenteServer.Builder builder) {
     SenteServer sente = closedAfterwards(builder.userId(request -> request.cookie("user")).build());
-    JettyServer jetty =
-        closedAfterwards(SenteJetty.server(sente).host("127.0.0.1").port(0).start());
     this.sente = sente;
-    return closedAfterwards(FaultProxy.to(jetty.port()));
+    return closedAfterwards(SenteJetty.server(sente).host("127.0.0.1").port(0).start());
   }
 
   private SenteServer sente;
@@ -414,5 +418,50 @@ class JettyResumeTest {
     assertThat(report.duplicated()).as(report.toString()).isZero();
     assertThat(report.reordered()).as(report.toString()).isZero();
     assertThat(report.lost()).as("every lost event was reported: " + report).isEqualTo(missed);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Transport.class,
+      names = {"WEBSOCKET", "AJAX"})
+  void aServerRestartIsReportedAsAGapOfUnknownSizeNeverAsRecovered(Transport transport)
+      throws Exception {
+    SenteServer first = SenteServer.builder().userId(request -> request.cookie("user")).build();
+    JettyServer firstJetty = SenteJetty.server(first).host("127.0.0.1").port(0).start();
+    FaultProxy proxy = closedAfterwards(FaultProxy.to(firstJetty.port()));
+    SenteClient client = connect(proxy, transport);
+    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
+    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> first.connectedUsers().any().contains("alice"));
+    long beforeRestart;
+    try (SteadySender pushes = SteadySender.pushing(first, "alice", EVENT, 1_000_000, RATE)) {
+      eventually().until(() -> counter.highest() > 20);
+      pushes.close();
+      beforeRestart = pushes.sent();
+    }
+    eventually().until(() -> counter.highest() >= beforeRestart);
+
+    // the server goes away with its log; a new one (new epoch, empty log) takes the same address
+    int before = opens.get();
+    proxy.down();
+    firstJetty.close();
+    first.close();
+    proxy.retarget(serve(SenteServer.builder()).port());
+    proxy.restore();
+    eventually().until(() -> opens.get() > before);
+    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
+
+    assertThat(reopens).as("every reopen after the restart").isNotEmpty();
+    assertThat(reopens)
+        .allSatisfy(
+            r ->
+                assertThat(r)
+                    .as("a restart loses the log: a gap of unknown size, never recovered")
+                    .contains(new Recovery.Gap(OptionalLong.empty())));
+    // the new server's pushes flow again, numbered in its own stream
+    sente.send("alice", EVENT, DeliveryCounter.numbered(beforeRestart + 1));
+    eventually().until(() -> counter.highest() == beforeRestart + 1);
+    DeliveryCounter.Report report = counter.report(beforeRestart + 1);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
   }
 }
