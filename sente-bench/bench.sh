@@ -15,7 +15,9 @@
 #                                             ReplayBench), ~7 minutes
 #
 # JAVA picks the JVM for the load generator and the Java servers (default: java on the PATH); the
-# published run used JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java. Needs node and npm.
+# published run used JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java. BENCH_JAVA_OPTS adds options
+# to the load generator's JVM (e.g. -Dbench.resume=true: the Sente clients ask for resume). Needs
+# node and npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +59,7 @@ case "$mode" in
     done
     ;;
   *)
-    exec "$JAVA" -Xmx4g -cp "$cp" dev.sente.bench.Bench "$mode" "$@"
+    # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+    exec "$JAVA" -Xmx4g ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.sente.bench.Bench "$mode" "$@"
     ;;
 esac
