@@ -114,6 +114,21 @@ class JettyResumeTest {
     return client;
   }
 
+  /**
+   * Lets ten more events arrive, stops the sender and waits for everything it sent; asserts that
+   * nothing was lost, copied or reordered.
+   */
+  private static DeliveryCounter.Report finish(DeliveryCounter counter, SteadySender sender) {
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 10);
+    sender.close();
+    long sent = sender.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    return report;
+  }
+
   /** Cuts the connection for {@code down} and waits until the client is open again. */
   private void cutAndAwaitReopen(FaultProxy proxy, Duration down) {
     int before = opens.get();
@@ -159,15 +174,8 @@ class JettyResumeTest {
       eventually().until(() -> counter.highest() > before + 10);
       resetClientSide(proxy, transport);
     }
-    long seen = counter.highest();
-    eventually().until(() -> counter.highest() > seen + 10);
-    pushes.close();
-    long sent = pushes.sent();
-    eventually().until(() -> counter.distinct() >= sent);
-
+    finish(counter, pushes);
     assertThat(pushes.refused()).isZero();
-    DeliveryCounter.Report report = counter.report(sent);
-    assertThat(report.perfect()).as(report.toString()).isTrue();
     assertThat(reopens)
         .hasSizeBetween(transport == Transport.WEBSOCKET ? 25 : 20, 25)
         .allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
@@ -200,15 +208,8 @@ class JettyResumeTest {
         resetClientSide(proxy, transport);
       }
     }
-    long seen = counter.highest();
-    eventually().until(() -> counter.highest() > seen + 10);
-    sends.close();
-    long sent = sends.sent();
-    eventually().until(() -> counter.distinct() >= sent);
-
+    DeliveryCounter.Report report = finish(counter, sends);
     assertThat(sends.refused()).isZero();
-    DeliveryCounter.Report report = counter.report(sent);
-    assertThat(report.perfect()).as(report.toString()).isTrue();
     System.out.printf("%s client-to-server through 25 cuts: %s%n", transport, report);
   }
 
@@ -236,14 +237,7 @@ class JettyResumeTest {
       proxy.resume();
       eventually().until(() -> opens.get() > opensBefore);
     }
-    long seen = counter.highest();
-    eventually().until(() -> counter.highest() > seen + 10);
-    pushes.close();
-    long sent = pushes.sent();
-    eventually().until(() -> counter.distinct() >= sent);
-
-    DeliveryCounter.Report report = counter.report(sent);
-    assertThat(report.perfect()).as(report.toString()).isTrue();
+    finish(counter, pushes);
     assertThat(reopens).hasSize(3).allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
   }
 
@@ -284,14 +278,7 @@ class JettyResumeTest {
         proxy.cut(down); // a poll cut needs no reopen: the next poll resumes
       }
     }
-    long seen = counter.highest();
-    eventually().until(() -> counter.highest() > seen + 10);
-    pushes.close();
-    long sent = pushes.sent();
-    eventually().until(() -> counter.distinct() >= sent);
-
-    DeliveryCounter.Report report = counter.report(sent);
-    assertThat(report.perfect()).as(report.toString()).isTrue();
+    DeliveryCounter.Report report = finish(counter, pushes);
     assertThat(reopens).allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
     if (transport == Transport.WEBSOCKET) {
       assertThat(reopens).hasSize(reconnects);
@@ -338,14 +325,7 @@ class JettyResumeTest {
         .atMost(down.plusSeconds(20))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> opens.get() > opensBefore);
-    long seen = counter.highest();
-    eventually().until(() -> counter.highest() > seen + 10);
-    pushes.close();
-    long sent = pushes.sent();
-    eventually().until(() -> counter.distinct() >= sent);
-
-    DeliveryCounter.Report report = counter.report(sent);
-    assertThat(report.perfect()).as(report.toString()).isTrue();
+    finish(counter, pushes);
     assertThat(reopens).hasSize(1).allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
   }
 
@@ -371,14 +351,7 @@ class JettyResumeTest {
       eventually().until(() -> counter.highest() > seen + 10);
       cutAndAwaitReopen(proxy, Duration.ofMillis(200));
     }
-    long seen = counter.highest();
-    eventually().until(() -> counter.highest() > seen + 10);
-    pushes.close();
-    long sent = pushes.sent();
-    eventually().until(() -> counter.distinct() >= sent);
-
-    DeliveryCounter.Report report = counter.report(sent);
-    assertThat(report.perfect()).as(report.toString()).isTrue();
+    finish(counter, pushes);
     assertThat(openedOn).contains(Transport.AJAX, Transport.WEBSOCKET);
     assertThat(reopens).isNotEmpty().allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
   }
