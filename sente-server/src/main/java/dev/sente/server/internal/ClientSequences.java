@@ -98,16 +98,11 @@ final class ClientSequences {
   Seq attach(String userId, String clientId, String epoch, long from) {
     synchronized (this) {
       Seq seq = lookUp(userId, clientId);
-      if (seq == null || !seq.epoch.equals(epoch)) {
-        if (seq != null) {
-          seq.flush("a new client epoch");
-        }
-        seq = new Seq(userId, clientId, epoch, Math.max(0, from - 1), false);
-        seqs.put(key(userId, clientId), seq);
-      } else {
+      if (seq != null && seq.epoch.equals(epoch)) {
         seq.placed(from);
+        return seq;
       }
-      return seq;
+      return replace(seq, userId, clientId, epoch, Math.max(0, from - 1), false);
     }
   }
 
@@ -135,15 +130,25 @@ final class ClientSequences {
   Seq find(String userId, String clientId, String epoch) {
     synchronized (this) {
       Seq seq = lookUp(userId, clientId);
-      if (seq == null || !seq.epoch.equals(epoch)) {
-        if (seq != null) {
-          seq.flush("a new client epoch");
-        }
-        seq = new Seq(userId, clientId, epoch, -1, true);
-        seqs.put(key(userId, clientId), seq);
+      if (seq != null && seq.epoch.equals(epoch)) {
+        return seq;
       }
-      return seq;
+      return replace(seq, userId, clientId, epoch, -1, true);
     }
+  }
+
+  /**
+   * A new numbering for the client in {@code epoch}, in place of {@code old} (null for none), whose
+   * held events are handed over first. Hold this object's lock.
+   */
+  private Seq replace(
+      Seq old, String userId, String clientId, String epoch, long handled, boolean guessed) {
+    if (old != null) {
+      old.flush("a new client epoch");
+    }
+    Seq seq = new Seq(userId, clientId, epoch, handled, guessed);
+    seqs.put(key(userId, clientId), seq);
+    return seq;
   }
 
   /** How many clients' numbering is kept. */
