@@ -399,8 +399,8 @@ class JettyResumeTest {
       names = {"WEBSOCKET", "AJAX"})
   void aServerRestartIsReportedAsAGapOfUnknownSizeNeverAsRecovered(Transport transport)
       throws Exception {
-    SenteServer first = SenteServer.builder().userId(request -> request.cookie("user")).build();
-    JettyServer firstJetty = SenteJetty.server(first).host("127.0.0.1").port(0).start();
+    JettyServer firstJetty = serve(SenteServer.builder());
+    SenteServer first = sente;
     FaultProxy proxy = closedAfterwards(FaultProxy.to(firstJetty.port()));
     SenteClient client = connect(proxy, transport);
     DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
@@ -417,8 +417,7 @@ class JettyResumeTest {
     // the server goes away with its log; a new one (new epoch, empty log) takes the same address
     int before = opens.get();
     proxy.down();
-    firstJetty.close();
-    first.close();
+    firstJetty.close(); // closes its SenteServer too
     proxy.retarget(serve(SenteServer.builder()).port());
     proxy.restore();
     eventually().until(() -> opens.get() > before);
