@@ -45,7 +45,7 @@ describe("Ajax transport", () => {
     assert.equal(fetch.requests.length, 1);
     const req = fetch.last();
     assert.equal(req.method, "GET");
-    assert.equal(req.url, `http://app.example/chsk?room=1&udt=${T0}&client-id=c1&handshake%3F=1&ext=resume`);
+    assert.equal(req.url, `http://app.example/chsk?room=1&udt=${T0}&client-id=c1&handshake%3F=1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
     assert.equal(req.headers["X-CSRF-Token"], "tok");
     assert.equal(req.headers["X-Requested-With"], "XMLHTTPRequest");
     assert.equal(chsk.state.type, "ajax");
@@ -61,7 +61,7 @@ describe("Ajax transport", () => {
     assert.equal(states[0].type, "ajax");
     assert.deepEqual(events, [["chsk/handshake", ["alice", null, null, true]]]);
     assert.equal(fetch.requests.length, 2);
-    assert.deepEqual(poll.params, { room: "1", udt: String(T0), "client-id": "c1", ext: "resume" });
+    assert.deepEqual(poll.params, { room: "1", udt: String(T0), "client-id": "c1", ext: "resume", cepoch: chsk.clientEpoch, cfrom: "1" });
   });
 
   it("polls again at once after chsk/timeout (v3 and v2 forms), with no state change", async () => {
@@ -273,7 +273,7 @@ describe("Ajax transport", () => {
     open({ protocol: "https:", csrfToken: null, params: undefined });
     assert.equal(
       fetch.last().url,
-      `https://app.example/chsk?udt=${T0}&client-id=c1&handshake%3F=1&ext=resume`,
+      `https://app.example/chsk?udt=${T0}&client-id=c1&handshake%3F=1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`,
     );
     assert.equal("X-CSRF-Token" in fetch.last().headers, false);
   });

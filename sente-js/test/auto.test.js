@@ -134,7 +134,7 @@ describe("auto mode: WebSocket first, Ajax fallback, back to WebSocket", () => {
     mock.timers.tick(1);
     assert.equal(WS.instances.length, 2);
     const probe = WS.last;
-    assert.equal(probe.url, "ws://h/chsk?client-id=c1&ext=resume");
+    assert.equal(probe.url, `ws://h/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
     assert.equal(chsk.state.type, "ajax", "Ajax stays in use while the probe connects");
     probe.handshake("alice");
     assert.equal(chsk.state.type, "ws");

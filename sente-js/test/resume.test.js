@@ -64,7 +64,7 @@ describe("resume", () => {
 
   it("is asked for on the WebSocket URL, every Ajax GET and every POST; resume: false asks nothing", async () => {
     open();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
     chsk.disconnect();
     open({ type: "ajax" });
     assert.equal(gets().at(-1).params.ext, "resume");
@@ -101,7 +101,7 @@ describe("resume", () => {
     WS.last.receive(push([["x/a", 1]], { seq: 5 }));
     WS.last.receive(push([["x/a", 1]], { seq: 5 }));
     WS.last.fail();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume", "no cursor");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`, "no cursor");
     WS.last.handshake("alice", null, { ext: ["other"] }); // granting something else is not resume
     assert.deepEqual(pushed(events), [
       ["x/a", 1],
@@ -117,7 +117,7 @@ describe("resume", () => {
       "no recovery field",
     );
     WS.last.fail();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
   });
 
   it("granted: events at or below the cursor are dropped, the rest delivered in order, the cursor moves", () => {
@@ -150,7 +150,7 @@ describe("resume", () => {
       [11, 12, 13, 14],
     );
     WS.last.fail();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=14");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=14&cepoch=${chsk.clientEpoch}&cfrom=1`);
   });
 
   it("reports nothing on the first open, then recovered on the state and as chsk/recovery", () => {
@@ -160,7 +160,7 @@ describe("resume", () => {
     assert.equal("recovery" in chsk.state, false, "absent on the first open");
     assert.deepEqual(seen, []);
     WS.last.fail();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=10");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=10&cepoch=${chsk.clientEpoch}&cfrom=1`);
     const states = recordStates(chsk);
     const events = recordEvents(chsk);
     WS.last.handshake("alice", null, GRANT(10, { recovered: true }));
@@ -184,11 +184,11 @@ describe("resume", () => {
     WS.last.handshake("alice", null, GRANT(90, { recovered: false, gap: 48 }));
     assert.deepEqual(chsk.state.recovery, { recovered: false, gap: 48 });
     WS.last.fail();
-    assert.match(WS.last.url, /&epoch=E1&seq=90$/);
+    assert.match(WS.last.url, /&epoch=E1&seq=90&cepoch=[\w-]{12}&cfrom=1$/);
     WS.last.handshake("alice", null, { ext: ["resume"], epoch: "E2", seq: 3, recovered: false, gap: null });
     assert.deepEqual(chsk.state.recovery, { recovered: false, gap: null });
     WS.last.fail();
-    assert.match(WS.last.url, /&epoch=E2&seq=3$/, "a new epoch: its own cursor");
+    assert.match(WS.last.url, /&epoch=E2&seq=3&cepoch=[\w-]{12}&cfrom=1$/, "a new epoch: its own cursor");
     WS.last.handshake("alice", null, { ext: ["resume"], epoch: "E2", seq: 3 }); // no recovered: a fresh start
     WS.last.fail();
     WS.last.handshake("alice", null); // this server does not grant it any more
@@ -199,7 +199,7 @@ describe("resume", () => {
       { recovered: false, gap: null },
     ]);
     WS.last.fail();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume", "no cursor once not granted");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`, "no cursor once not granted");
   });
 
   it("does not take recovered: true for a cursor the client did not send", () => {
@@ -207,10 +207,10 @@ describe("resume", () => {
     const seen = recoveries();
     WS.last.handshake("alice", null); // not granted: no cursor
     WS.last.fail();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
     WS.last.handshake("alice", null, GRANT(10, { recovered: true }));
     WS.last.fail();
-    assert.match(WS.last.url, /&epoch=E1&seq=10$/);
+    assert.match(WS.last.url, /&epoch=E1&seq=10&cepoch=[\w-]{12}&cfrom=1$/);
     WS.last.handshake("alice", null, { ext: ["resume"], epoch: "E9", seq: 4, recovered: true });
     assert.deepEqual(seen, [
       { recovered: false, gap: null },
@@ -246,7 +246,7 @@ describe("resume", () => {
       ],
     );
     WS.last.fail();
-    assert.match(WS.last.url, /&epoch=E1&seq=22$/);
+    assert.match(WS.last.url, /&epoch=E1&seq=22&cepoch=[\w-]{12}&cfrom=1$/);
   });
 
   it("takes the server's cursor after a gap, even a lower one: nothing after it is dropped", async () => {
@@ -265,7 +265,7 @@ describe("resume", () => {
       [8, 9, 3, 4],
     );
     WS.last.fail();
-    assert.match(WS.last.url, /&epoch=E1&seq=4$/);
+    assert.match(WS.last.url, /&epoch=E1&seq=4&cepoch=[\w-]{12}&cfrom=1$/);
   });
 
   it("Ajax: the cursor goes on the handshake and every poll; a poll answer sent again is dropped", async () => {
@@ -332,7 +332,7 @@ describe("resume", () => {
     await flush();
     mock.timers.tick(30_000); // the WebSocket is tried again
     const probe = WS.last;
-    assert.equal(probe.url, "ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=5");
+    assert.equal(probe.url, `ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=5&cepoch=${chsk.clientEpoch}&cfrom=1`);
     fetch.last().respond(
       200,
       push(
@@ -362,7 +362,7 @@ describe("resume", () => {
     );
     assert.deepEqual(chsk.state.recovery, { recovered: true });
     probe.fail();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=8");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&epoch=E1&seq=8&cepoch=${chsk.clientEpoch}&cfrom=1`);
   });
 
   it("ignores a grant it cannot read, and reports it", () => {
@@ -375,6 +375,6 @@ describe("resume", () => {
     assert.equal(errors.length, 1);
     assert.match(String(errors[0].message), /resume/);
     WS.last.fail();
-    assert.equal(WS.last.url, "ws://h/chsk?client-id=c1&ext=resume");
+    assert.equal(WS.last.url, `ws://h/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
   });
 });

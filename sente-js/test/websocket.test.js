@@ -45,7 +45,7 @@ describe("WebSocket transport", () => {
   it("connects to the wss URL with client id, CSRF token and params, Sente's keys winning", () => {
     open({ csrfToken: "t*k n", params: { room: "a b", "client-id": "spoof" } });
     assert.equal(WS.instances.length, 1);
-    assert.equal(WS.last.url, "wss://app.example/chsk?room=a%20b&client-id=c1&csrf-token=t*k%20n&ext=resume");
+    assert.equal(WS.last.url, `wss://app.example/chsk?room=a%20b&client-id=c1&csrf-token=t*k%20n&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
     assert.equal(WS.last.binaryType, "arraybuffer");
     assert.deepEqual(chsk.state.open, false);
     assert.equal(chsk.state.type, "ws");
@@ -54,10 +54,10 @@ describe("WebSocket transport", () => {
   it("reads a CSRF token function again for each connection and leaves out an empty token", () => {
     let token = "";
     open({ csrfToken: () => token, protocol: "http" });
-    assert.equal(WS.last.url, "ws://app.example/chsk?client-id=c1&ext=resume");
+    assert.equal(WS.last.url, `ws://app.example/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
     token = "second";
     chsk.reconnect();
-    assert.equal(WS.last.url, "ws://app.example/chsk?client-id=c1&csrf-token=second&ext=resume");
+    assert.equal(WS.last.url, `ws://app.example/chsk?client-id=c1&csrf-token=second&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
   });
 
   it("is open only after the handshake, which emits a first-open state and a handshake event", () => {
@@ -292,14 +292,14 @@ describe("WebSocket transport", () => {
         throw new Error("no meta tag");
       },
     });
-    assert.equal(WS.last.url, "wss://app.example/chsk?client-id=c1&ext=resume");
+    assert.equal(WS.last.url, `wss://app.example/chsk?client-id=c1&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1`);
     assert.equal(errors[0].message, "no meta tag");
   });
 
   it("makes a random UUID client id by default", () => {
     chsk = connect("/chsk", { host: "h", WebSocket: WS, fetch });
     assert.match(chsk.clientId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.match(WS.last.url, new RegExp(`client-id=${chsk.clientId}&ext=resume$`));
+    assert.match(WS.last.url, new RegExp(`client-id=${chsk.clientId}&ext=resume&cepoch=${chsk.clientEpoch}&cfrom=1$`));
   });
 
   it("disconnect closes with 1000, rejects pending replies and stops reconnecting", async () => {

@@ -23,6 +23,12 @@ export declare const NIL_UID: "sente/nil-uid";
  */
 export declare const MAX_WAITING_SENDS: number;
 
+/**
+ * How many sends without a reply may wait for the server to confirm them (1,000) while it numbers
+ * them (resume granted); one more is refused (`send` returns false).
+ */
+export declare const MAX_UNCONFIRMED: number;
+
 /** How the client connects: WebSocket first with Ajax fallback, only WebSocket, or only Ajax. */
 export type ConnectionType = "auto" | "ws" | "ajax";
 
@@ -172,14 +178,19 @@ export interface ReplyOptions {
 export interface SenteSocket {
   /** The client id sent to the server. */
   readonly clientId: string;
+  /** The epoch of this socket's numbering of its sends (resume): new for every socket. */
+  readonly clientEpoch: string;
   /** The current state. */
   readonly state: SenteState;
   /**
    * Sends an event without asking for a reply. Returns true when it went out, or is kept while the
    * socket connects or reconnects (it goes out right after the next handshake, in call order, unless
    * dropped, see `pending()`); false when it was refused, and nothing is ever sent: the socket is
-   * stopped, or {@link MAX_WAITING_SENDS} sends are kept already. Throws TypeError for an invalid or
-   * reserved (`chsk/`) event id, or data that JSON cannot write.
+   * stopped, {@link MAX_WAITING_SENDS} sends are kept already, or {@link MAX_UNCONFIRMED} numbered
+   * sends wait for their confirmation. Where the server grants resume, the send is numbered and
+   * kept until the server confirms it: one written into a connection that then breaks goes out
+   * again after the reconnect, and the server hands it to its handlers once, in order. Throws
+   * TypeError for an invalid or reserved (`chsk/`) event id, or data that JSON cannot write.
    */
   send(eventId: string, data?: unknown): boolean;
   /**

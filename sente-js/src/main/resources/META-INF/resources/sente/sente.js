@@ -19,7 +19,8 @@
  * Lifecycle: `connect` starts connecting at once. The socket counts as open only when the server's
  * `chsk/handshake` arrives (the WebSocket `open` event is ignored, as in Sente). Sends made while
  * connecting or reconnecting are kept (at most 100, a request within its own `timeoutMs`) and go out
- * in order right after the next handshake.
+ * in order right after the next handshake. Where the server grants resume, sends without a reply
+ * are numbered too, so that one lost with a broken connection goes out again (see `send`).
  * When the connection drops, the first retry is immediate, later ones wait an exponential,
  * jittered, capped delay; a handshake resets the count. `disconnect()` stops for good,
  * `reconnect()` starts over.
@@ -236,6 +237,120 @@ function normalizeProtocol(protocol) {
   throw new TypeError(`protocol must be http: or https:, got ${protocol}`);
 }
 
+// ---------------------------------------------------------------- numbered sends
+
+/**
+ * At most this many sends without a reply wait for the server to confirm them while it numbers
+ * them (resume granted); one more is refused (`send` returns false).
+ */
+export const MAX_UNCONFIRMED = 1_000;
+
+/** A WebSocket asks what the server handled (a ping) after this many numbered sends. */
+const CONFIRM_EVERY = 100;
+
+/** At most this many numbered Ajax POSTs are in flight, none this many past the oldest unconfirmed. */
+const POST_WINDOW = 16;
+
+/** A numbered POST answered 429 or 5xx, or not at all, is posted again after this long. */
+const POST_RETRY_MS = 250;
+
+const EPOCH_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+function newEpoch() {
+  const b = new Uint8Array(12);
+  const c = globalThis.crypto;
+  if (typeof c?.getRandomValues === "function") c.getRandomValues(b);
+  else for (let i = 0; i < b.length; i++) b[i] = Math.floor(Math.random() * 256);
+  return [...b].map((x) => EPOCH_ALPHABET[x & 63]).join("");
+}
+
+/**
+ * The other direction of resume (docs/protocol.md, "Events a client sends"): while the server
+ * grants it, every send without a reply is numbered (`cseq`, from 1, in this socket's `cepoch`) and
+ * kept until the server confirms it (a POST's 200, a pong's or a handshake's `cseq`); after a
+ * reconnect the unconfirmed ones go out again, in order, and the server hands each to its handlers
+ * once.
+ */
+class Outbox {
+  epoch = newEpoch();
+  #unconfirmed = new Map(); // cseq -> { eventId, event }, in number order
+  #next = 1;
+  #granted = false;
+  #sinceAsked = 0;
+
+  get granted() {
+    return this.#granted;
+  }
+
+  get size() {
+    return this.#unconfirmed.size;
+  }
+
+  /** The lowest unconfirmed number, or the next one when all are confirmed. */
+  lowest() {
+    for (const n of this.#unconfirmed.keys()) return n;
+    return this.#next;
+  }
+
+  /**
+   * A handshake arrived: numbering is on when it granted resume with a `cseq` (what the server
+   * handled of this epoch). Returns what must go out again, in order: the unconfirmed sends after
+   * `cseq`, numbered; without numbering, each unconfirmed send once more, unnumbered (`cseq` 0).
+   */
+  handshake(granted, confirmed) {
+    this.#granted = granted && isSeq(confirmed);
+    if (this.#granted) this.confirmUpTo(confirmed);
+    const again = [...this.#unconfirmed].map(([n, s]) => ({ ...s, cseq: this.#granted ? n : 0 }));
+    if (!this.#granted) this.#unconfirmed.clear();
+    this.#sinceAsked = 0;
+    return again;
+  }
+
+  /** Numbers a send about to go out: its `cseq`; 0 when numbering is off; -1 when the outbox is full. */
+  number(eventId, event) {
+    if (!this.#granted) return 0;
+    if (this.#unconfirmed.size >= MAX_UNCONFIRMED) return -1;
+    const n = this.#next++;
+    this.#unconfirmed.set(n, { eventId, event });
+    this.#sinceAsked += 1;
+    return n;
+  }
+
+  /** The last number given could not be sent after all: it is taken back. */
+  unnumber(cseq) {
+    if (cseq > 0 && cseq === this.#next - 1) {
+      this.#unconfirmed.delete(cseq);
+      this.#next -= 1;
+      this.#sinceAsked = Math.max(0, this.#sinceAsked - 1);
+    }
+  }
+
+  /** True once every CONFIRM_EVERY numbered sends: time to ask what was handled. */
+  wantsConfirmation() {
+    if (this.#sinceAsked < CONFIRM_EVERY) return false;
+    this.#sinceAsked = 0;
+    return true;
+  }
+
+  /** The server handled every number up to `handled`. */
+  confirmUpTo(handled) {
+    for (const n of this.#unconfirmed.keys()) {
+      if (n > handled) return;
+      this.#unconfirmed.delete(n);
+    }
+  }
+
+  /** The server has this one (its POST's answer). */
+  confirm(cseq) {
+    this.#unconfirmed.delete(cseq);
+  }
+
+  /** The send numbered `cseq` while it is unconfirmed, else undefined. */
+  get(cseq) {
+    return this.#unconfirmed.get(cseq);
+  }
+}
+
 // ---------------------------------------------------------------- the socket
 
 /**
@@ -273,6 +388,7 @@ class Socket {
   #waiting = []; // sends kept while connecting or reconnecting, in order: { eventId, event, reply, ... }
   #cursor = null; // resume granted: { epoch, seq }, the last event of the user's stream we have
   #posts = new Set(); // AbortControllers of Ajax sends in flight
+  #outbox = new Outbox(); // sends without a reply, numbered while the server grants resume
   #windowListeners = [];
   #clientId;
 
@@ -348,6 +464,14 @@ class Socket {
     return this.#clientId;
   }
 
+  /**
+   * The epoch of this socket's numbering of its sends (resume, docs/protocol.md): new for every
+   * socket, so a reloaded page starts a new one. @returns {string}
+   */
+  get clientEpoch() {
+    return this.#outbox.epoch;
+  }
+
   /** The current state: a frozen snapshot, replaced on every change. @returns {import("./sente.js").SenteState} */
   get state() {
     return this.#state;
@@ -371,6 +495,13 @@ class Socket {
    * drops them; `disconnect()`, or `stopReconnecting` giving up, drops them too (requests reject
    * with `chsk/closed`). A send made while the socket is stopped, or while
    * {@link MAX_WAITING_SENDS} are kept already, is refused at once: false, or `chsk/closed`.
+   *
+   * Numbered sends: where the server grants resume (its handshake carries a `cseq`), every send
+   * without a reply is numbered and kept until the server confirms it (a POST's answer, a pong's
+   * or a handshake's `cseq`). One written into a connection that then breaks goes out again after
+   * the reconnect, before anything newer, and the server hands it to its handlers once, in order.
+   * At most {@link MAX_UNCONFIRMED} wait for their confirmation; a send beyond is refused (false,
+   * reported to `onError`). Requests are not numbered: they get their reply or fail.
    *
    * @param {string} eventId a namespaced id such as `"chat/send"`
    * @param {unknown} [data] any JSON value; leave it out to send `[eventId]`
@@ -547,7 +678,15 @@ class Socket {
     this.#dropConn(); // a listener may have connected already (e.g. reconnect() in onState)
     if (this.#state.nextReconnectAt !== null) this.#setState({ nextReconnectAt: null });
     if (this.#mode === "ajax") {
-      const ajax = { kind: "ajax", controller: null, handshaked: false, closed: false };
+      // toPost: numbered sends waiting to be posted, lowest first; inFlight: numbered POSTs out
+      const ajax = {
+        kind: "ajax",
+        controller: null,
+        handshaked: false,
+        closed: false,
+        toPost: [],
+        inFlight: 0,
+      };
       this.#conn = ajax;
       this.#poll(ajax).catch((e) => this.#report(e));
       return;
@@ -592,16 +731,23 @@ class Socket {
     return `${this.#o.protocol}//${this.#o.host}${this.#path}`;
   }
 
-  /** The resume extension's query: `ext=resume`, then the cursor when there is one (and it is wanted). */
-  #resumeQuery(withCursor) {
+  /**
+   * The resume extension's query: `ext=resume`; with `handshake` (a request the server may answer
+   * with a handshake: the WebSocket URL, every Ajax GET) also the cursor when there is one, and the
+   * numbering of this socket's sends (`cepoch`, and `cfrom`, the lowest number it may still send).
+   */
+  #resumeQuery(handshake) {
     if (!this.#o.resume) return [];
-    const c = withCursor ? this.#cursor : null;
-    return c === null ? [["ext", RESUME]] : [["ext", RESUME], ["epoch", c.epoch], ["seq", c.seq]];
+    if (!handshake) return [["ext", RESUME]];
+    const c = this.#cursor;
+    const cursor = c === null ? [] : [["epoch", c.epoch], ["seq", c.seq]];
+    const numbering = [["cepoch", this.#outbox.epoch], ["cfrom", this.#outbox.lowest()]];
+    return [["ext", RESUME], ...cursor, ...numbering];
   }
 
   /** The query names of the protocol, which win a clash with the application's `params`. */
   #reserved(names) {
-    return this.#o.resume ? [...names, "ext", "epoch", "seq"] : names;
+    return this.#o.resume ? [...names, "ext", "epoch", "seq", "cepoch", "cfrom", "cseq"] : names;
   }
 
   #wsUrl() {
@@ -720,6 +866,7 @@ class Socket {
     }
     if (conn === this.#probe) this.#promoteProbe(conn);
     const recovery = this.#resumeHandshake(meta, !this.#state.everOpened);
+    const again = this.#outbox.handshake(this.#cursor !== null, isObject(meta) ? meta.cseq : undefined);
     const uid = args[0] ?? NIL_UID;
     const data = args.length > 2 && args[2] !== undefined ? args[2] : null;
     conn.handshaked = true;
@@ -730,6 +877,7 @@ class Socket {
       this.#wsHandshaked = true;
       this.#startKeepAlive(conn);
     }
+    this.#sendAgain(conn, again);
     this.#sendWaiting(conn);
     const first = !this.#state.everOpened;
     const patch = {
@@ -853,10 +1001,44 @@ class Socket {
     return true;
   }
 
+  /** Writes a send without a reply, numbered while the server numbers this socket's sends. */
   #writeNoReply(conn, eventId, event) {
-    if (conn.kind === "ws") return this.#wsWrite(conn, `[${event},null]`);
-    this.#post(eventId, event, false, this.#o.ajaxTimeoutMs).catch(() => {});
+    const cseq = this.#outbox.number(eventId, event);
+    if (cseq < 0) {
+      const why = `${MAX_UNCONFIRMED} sent events wait for the server to confirm them`;
+      this.#report(new Error(`A send of ${eventId} was refused: ${why}`));
+      return false;
+    }
+    if (this.#write(conn, eventId, event, cseq)) return true;
+    this.#outbox.unnumber(cseq);
+    return false;
+  }
+
+  /** Writes a send without a reply, numbered `cseq` (0: not numbered). */
+  #write(conn, eventId, event, cseq) {
+    if (conn.kind === "ajax") {
+      if (cseq > 0) this.#queuePost(conn, cseq);
+      else this.#post(eventId, event, false, this.#o.ajaxTimeoutMs).catch(() => {});
+      return true;
+    }
+    if (cseq === 0) return this.#wsWrite(conn, `[${event},null]`);
+    if (!this.#wsWrite(conn, `[${event},null,{"cseq":${cseq}}]`)) return false;
+    if (this.#outbox.wantsConfirmation()) {
+      // the pong's meta says what the server handled, so the outbox can forget it
+      const cb = this.#newCallbackId();
+      conn.confirmPings.add(cb);
+      this.#wsWrite(conn, JSON.stringify([[WS_PING], cb]));
+    }
     return true;
+  }
+
+  /** After a handshake: the unconfirmed sends go out again, in order, before anything newer. */
+  #sendAgain(conn, again) {
+    if (conn.kind === "ajax") conn.toPost = [];
+    for (const s of again) {
+      if (conn !== this.#conn || conn.dead) return; // a write failed: they go after the next handshake
+      this.#write(conn, s.eventId, s.event, s.cseq);
+    }
   }
 
   #sendWithReply(eventId, event, timeoutMs) {
@@ -927,7 +1109,7 @@ class Socket {
   #newCallbackId() {
     let id;
     do id = randomUuid().slice(0, 6);
-    while (this.#pending.has(id) || id === this.#conn?.pingCb);
+    while (this.#pending.has(id) || id === this.#conn?.pingCb || this.#conn?.confirmPings?.has(id));
     return id;
   }
 
@@ -974,6 +1156,7 @@ class Socket {
       pingDueAt: 0,
       pingGraceUsed: false,
       pingTimer: null,
+      confirmPings: new Set(), // callback ids of the pings sent to learn what the server handled
     };
     ws.onmessage = (ev) => this.#onWsMessage(conn, ev?.data);
     ws.onerror = () => this.#onWsError(conn);
@@ -1022,6 +1205,8 @@ class Socket {
     } else if (conn !== this.#conn) {
       // a probe before its handshake: nothing else is expected yet
     } else if (cb !== null && cb !== undefined) {
+      // a pong to a numbering client says what the server handled of its sends
+      if (isObject(meta) && isSeq(meta.cseq) && this.#outbox.granted) this.#outbox.confirmUpTo(meta.cseq);
       this.#onReply(conn, cb, payload);
     } else {
       this.#receivePush(payload, meta);
@@ -1033,6 +1218,7 @@ class Socket {
       this.#pingAnswered(conn);
       return;
     }
+    if (conn.confirmPings.delete(cb)) return;
     const p = this.#pending.get(cb);
     if (!p || p.conn !== conn) {
       if (value !== PONG) this.#report(new Error(`A reply for an unknown callback id ${cb} was dropped`));
@@ -1274,8 +1460,12 @@ class Socket {
     }
   }
 
-  /** An Ajax send: resolves with the reply value, or rejects with a SenteError. */
-  async #post(eventId, event, wantReply, timeoutMs) {
+  /**
+   * Posts an event: resolves with `{ status, text }`, or rejects with `{ timedOut, cause }` when
+   * no answer came within `timeoutMs` or the request failed. `numbering` adds the query of a
+   * numbered send.
+   */
+  async #postForm(event, wantReply, timeoutMs, numbering = []) {
     const body = query([
       ["udt", Date.now()],
       ["client-id", this.#clientId],
@@ -1288,25 +1478,34 @@ class Socket {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
-    let status;
-    let text;
     try {
-      const res = await this.#fetch(withQuery(this.#httpUrl(), query(this.#resumeQuery(false))), {
+      const url = withQuery(this.#httpUrl(), query([...this.#resumeQuery(false), ...numbering]));
+      const res = await this.#fetch(url, {
         method: "POST",
         headers: this.#headers({ "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8" }),
         body,
         signal: controller.signal,
       });
-      status = res.status;
-      text = await res.text();
-    } catch (e) {
+      return { status: res.status, text: await res.text() };
+    } catch (cause) {
+      throw { timedOut, cause };
+    } finally {
+      clearTimeout(timer);
+      this.#posts.delete(controller);
+    }
+  }
+
+  /** An Ajax send: resolves with the reply value, or rejects with a SenteError. */
+  async #post(eventId, event, wantReply, timeoutMs) {
+    let status;
+    let text;
+    try {
+      ({ status, text } = await this.#postForm(event, wantReply, timeoutMs));
+    } catch ({ timedOut, cause: e }) {
       if (timedOut) throw new SenteTimeoutError(`No reply to ${eventId} within ${timeoutMs} ms`, { eventId });
       if (this.#stopped)
         throw new SenteClosedError(`Disconnected before ${eventId} got a reply`, { eventId });
       throw new SenteFailedError(`Sending ${eventId} failed: ${e?.message ?? e}`, { eventId, cause: e });
-    } finally {
-      clearTimeout(timer);
-      this.#posts.delete(controller);
     }
     if (status < 200 || status > 299) {
       throw new SenteFailedError(`Sending ${eventId} failed with HTTP ${status}`, { eventId, status });
@@ -1320,6 +1519,66 @@ class Socket {
     const error = outcomeError(value, eventId, status);
     if (error) throw error;
     return value;
+  }
+
+  /** A numbered send waits to be posted on this Ajax connection (kept in number order). */
+  #queuePost(conn, cseq) {
+    const at = conn.toPost.findIndex((n) => n >= cseq);
+    if (at < 0) conn.toPost.push(cseq);
+    else if (conn.toPost[at] !== cseq) conn.toPost.splice(at, 0, cseq);
+    this.#postNumbered(conn);
+  }
+
+  /**
+   * Posts the numbered sends that wait, lowest first, at most POST_WINDOW at a time and none
+   * POST_WINDOW or more past the oldest unconfirmed one: parallel POSTs arrive in any order, and
+   * the server holds a later one only while at most its `maxInboundEvents` (32) wait for an earlier.
+   */
+  #postNumbered(conn) {
+    while (!conn.closed && conn === this.#conn && conn.inFlight < POST_WINDOW && conn.toPost.length > 0) {
+      const cseq = conn.toPost[0];
+      const sent = this.#outbox.get(cseq);
+      if (sent === undefined) {
+        conn.toPost.shift(); // confirmed meanwhile
+        continue;
+      }
+      if (cseq >= this.#outbox.lowest() + POST_WINDOW) return; // an earlier one is on its way
+      conn.toPost.shift();
+      conn.inFlight += 1;
+      this.#postOne(conn, cseq, sent).catch((e) => this.#report(e));
+    }
+  }
+
+  /**
+   * One numbered POST. A 2xx means the server has it (handled, or held for an earlier one); 429,
+   * a 5xx status, no answer in time or a failed request, and it is posted again after
+   * POST_RETRY_MS while this connection lasts (the server drops a copy it had already), else after
+   * the next handshake; any other status means the server will not take it: reported, dropped.
+   */
+  async #postOne(conn, cseq, sent) {
+    let again = false;
+    try {
+      const numbering = [["cepoch", this.#outbox.epoch], ["cseq", cseq]];
+      const { status } = await this.#postForm(sent.event, false, this.#o.ajaxTimeoutMs, numbering);
+      if (status >= 200 && status <= 299) {
+        this.#outbox.confirm(cseq);
+      } else if (status === 429 || status >= 500) {
+        again = true;
+      } else {
+        this.#outbox.confirm(cseq);
+        this.#report(new Error(`The server refused ${sent.eventId} with HTTP ${status}: it was dropped`));
+      }
+    } catch {
+      again = true;
+    } finally {
+      conn.inFlight -= 1;
+    }
+    if (again) {
+      setTimeout(() => {
+        if (!conn.closed && conn === this.#conn) this.#queuePost(conn, cseq);
+      }, POST_RETRY_MS);
+    }
+    this.#postNumbered(conn);
   }
 
   // ------------------------------------------------------------ the page
