@@ -10,8 +10,12 @@ import { closes, demo, env, launch, newContext, openDemo, request, untilFlips, u
 const RESTART_URL = env("RESTART_URL");
 const CONTROL_URL = env("CONTROL_URL");
 
-/** Backoff: the first retry is immediate, the second waits 2-4 s; allow a third (4-8 s) too. */
-const RECONNECT_MS = 15_000;
+/**
+ * Backoff: the first retry is immediate, the second waits 2-4 s, a third 4-8 s. One attempt that
+ * hangs (a connection the stopping server's kernel had accepted, seen once on a loaded machine)
+ * costs the handshake timeout too (keepAliveMs / 2 + pingTimeoutMs = 15 s): allow for that.
+ */
+const RECONNECT_MS = 30_000;
 
 async function control(action) {
   const response = await fetch(`${CONTROL_URL}/${action}`, { method: "POST" });

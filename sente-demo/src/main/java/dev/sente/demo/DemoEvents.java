@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *       reconnect by themselves).
  * </ul>
  *
- * <p>Everyone gets {@code demo/users} when the connected users change; the handshake data carries
- * the users, the broadcast state and the recent chat lines, so a page is complete at once.
+ * <p>{@link DemoTally} counts the numbered events a page sends ({@code demo/tally}). Everyone gets
+ * {@code demo/users} when the connected users change; the handshake data carries the users, the
+ * broadcast state and the recent chat lines, so a page is complete at once.
  */
 final class DemoEvents implements AutoCloseable {
 

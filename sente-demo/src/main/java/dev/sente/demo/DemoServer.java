@@ -92,6 +92,7 @@ public final class DemoServer implements AutoCloseable {
     }
     SenteServer sente = builder.build();
     events.attach(sente);
+    new DemoTally().attach(sente);
     try {
       JettyServer jetty =
           SenteJetty.server(sente)

@@ -45,7 +45,9 @@ class DemoBrowserTest {
             .withLongPollTimeout(LONG_POLL_TIMEOUT);
     try (DemoServer demo = DemoServer.start(0, options);
         DemoServer noWebSockets = DemoServer.start(0, options.withWebSocketsRefused(true));
-        RestartableDemo restartable = RestartableDemo.start(options)) {
+        RestartableDemo restartable = RestartableDemo.start(options);
+        DemoServer proxied = DemoServer.start(0, options);
+        LossyNetwork network = LossyNetwork.to(proxied.port())) {
       Files.deleteIfExists(SCREENSHOT);
       Map<String, String> env =
           Map.of(
@@ -53,6 +55,8 @@ class DemoBrowserTest {
               "FALLBACK_URL", noWebSockets.uri().toString(),
               "RESTART_URL", restartable.uri(),
               "CONTROL_URL", restartable.controlUri(),
+              "PROXY_URL", network.uri(),
+              "PROXY_CONTROL_URL", network.controlUri(),
               "LONG_POLL_TIMEOUT_MS", Long.toString(LONG_POLL_TIMEOUT.toMillis()),
               "SCREENSHOT_PATH", SCREENSHOT.toAbsolutePath().toString());
       BrowserTests.NodeRun run = runNode(env);

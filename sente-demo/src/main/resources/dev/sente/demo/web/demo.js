@@ -4,13 +4,15 @@
  * `window.demo` holds the socket (`demo.chsk`) and what happened to it, for the devtools console and
  * the browser tests: `transitions` (every state change), `handshakes`, `fastPushes` (since the last
  * push numbered 0), `fastPushTotal`, `count` (the numbered pushes of the last "Count": `expected`,
- * `received` in arrival order, `repeated`), `recoveries` (every `chsk/recovery`: `{recovered}` or
+ * `received` in arrival order, `repeated`), `tally` (the numbered sends of the last "Send 500":
+ * `n`, `sent`, `refused`, and `server`, the server's last `demo/tally-state`), `recoveries` (every `chsk/recovery`: `{recovered}` or
  * `{recovered: false, gap}`), `broadcasts`, `chat`, `users`, `lastEcho`, `lastError`, `log`.
  */
 import { connect, NIL_UID } from "/sente/sente.js";
 
 const FAST_PUSHES = 100;
 const COUNT = { n: 500, perSecond: 50 };
+const TALLY = { n: 500, perSecond: 50 };
 const TYPES = ["auto", "ws", "ajax"];
 const MAX_LOG = 300;
 const TRANSPORT_NAMES = { ws: "WebSocket", ajax: "Ajax" };
@@ -26,6 +28,7 @@ const demo = {
   fastPushes: [],
   fastPushTotal: 0,
   count: { expected: 0, received: [], repeated: 0 },
+  tally: { n: 0, sent: 0, refused: 0, server: null },
   recoveries: [],
   broadcasts: 0,
   broadcasting: false,
@@ -120,6 +123,10 @@ function onEvent(id, data) {
     case "demo/count":
       onCount(data.i);
       return;
+    case "demo/tally-state":
+      demo.tally.server = data;
+      renderTally();
+      return;
     case "demo/fast-push":
       onFastPush(data.i);
       return;
@@ -179,6 +186,40 @@ function renderCount() {
   const done = received.length >= expected && problems.length === 0 ? ", nothing lost" : "";
   $("count-status").textContent = `${received.length} / ${expected}${problems.length ? ` (${problems.join(", ")})` : done}`;
   $("count-progress").value = received.length;
+}
+
+/** "Send 500": numbered events at a steady rate; the server's demo/tally-state says what it got. */
+async function startTally() {
+  clearInterval(demo.tally.timer);
+  demo.tally = { n: TALLY.n, sent: 0, refused: 0, server: null, timer: null };
+  renderTally();
+  if ((await request("demo/tally-reset", { n: TALLY.n }, 5000)) !== TALLY.n) return;
+  const tally = demo.tally;
+  tally.timer = setInterval(() => {
+    if (tally !== demo.tally || tally.sent >= tally.n) {
+      clearInterval(tally.timer);
+      return;
+    }
+    // kept while reconnecting, numbered while open: the server handles each once, in order
+    if (!demo.chsk.send("demo/tally", { i: tally.sent })) tally.refused += 1;
+    tally.sent += 1;
+    renderTally();
+  }, 1000 / TALLY.perSecond);
+}
+
+/** "k / n", then what the server saw wrong: missing, repeated, out of order, refused sends. */
+function renderTally() {
+  const { n, sent, refused, server } = demo.tally;
+  const received = server?.received ?? 0;
+  const problems = [];
+  if (server?.missing) problems.push(`${server.missing} missing`);
+  if (server?.repeated) problems.push(`${server.repeated} repeated`);
+  if (server?.outOfOrder) problems.push(`${server.outOfOrder} out of order`);
+  if (refused) problems.push(`${refused} refused`);
+  const done = received >= n && problems.length === 0 ? ", nothing lost" : "";
+  const text = n === 0 ? "–" : `${received} / ${n}${problems.length ? ` (${problems.join(", ")})` : done}`;
+  $("tally-status").textContent = sent < n && n > 0 ? `${text}, sent ${sent}` : text;
+  $("tally-progress").value = received;
 }
 
 function describeRecovery(r) {
@@ -401,6 +442,7 @@ function wire() {
     renderCount();
     return request("demo/count", COUNT, 5000);
   });
+  $("btn-tally").addEventListener("click", () => startTally());
   $("btn-broadcast").addEventListener("click", () => request("demo/toggle-broadcast", null, 5000));
   $("btn-clear-log").addEventListener("click", () => $("log").replaceChildren());
 
