@@ -83,7 +83,7 @@ public final class Cursor {
     synchronized (stream) {
       if (seq > acknowledged) {
         acknowledged = Math.min(seq, sent);
-        log.trimAcknowledged(stream);
+        log.window.trimAcknowledged(stream);
       }
     }
   }
@@ -133,7 +133,7 @@ public final class Cursor {
   public Resumed resume(String epoch, long seq) {
     Resumed out;
     synchronized (stream) {
-      log.trimByAge(stream, log.now());
+      log.window.trimByAge(stream, log.now());
       long first = stream.firstSeq();
       long last = stream.lastSeq();
       if (epoch == null) {
@@ -168,7 +168,7 @@ public final class Cursor {
       if (closed) {
         return new ReadResult.UpToDate(stream.epoch, sent);
       }
-      log.trimByAge(stream, log.now());
+      log.window.trimByAge(stream, log.now());
       long last = stream.lastSeq();
       if (sent >= last) {
         armed = true;
@@ -222,8 +222,8 @@ public final class Cursor {
       closed = true;
       armed = false;
       stream.cursors.remove(this);
-      log.trimByAge(stream, log.now());
-      log.trimAcknowledged(stream);
+      log.window.trimByAge(stream, log.now());
+      log.window.trimAcknowledged(stream);
       log.removeIfIdle(stream);
     }
   }

@@ -6,9 +6,7 @@ import dev.sente.core.time.Scheduler;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -29,22 +27,14 @@ import org.slf4j.LoggerFactory;
  *       lock). A stream has an <b>epoch</b>, 8 random URL-safe characters drawn when it is created;
  *       numbers of different epochs are never compared. A stream that left the log and is created
  *       again starts again at 1 with a new epoch.
- *   <li><b>Age.</b> An event is kept for {@code maxAgeMillis} after its append (default {@value
- *       #DEFAULT_MAX_AGE_MILLIS} ms): it is gone once {@code now - appendedAt >= maxAgeMillis}.
- *       There is no timer per user: a stream is trimmed by age when it is appended to or read, and
- *       the streams nobody touches are trimmed by any append of another user (through the time
- *       marks below) or by {@link #sweep()}. A reader never sees an event past its age.
- *   <li><b>Bytes per user.</b> The kept events of one user weigh at most {@code maxUserBytes}
- *       (default {@value #DEFAULT_MAX_USER_BYTES}), as the sizes given to {@code append} (the
- *       engine gives each event's share of its packed batch); the oldest go first. The newest event
- *       is always kept, even alone over the bound.
- *   <li><b>Bytes in total.</b> All streams together weigh at most {@code maxTotalBytes} (default
+ *   <li><b>The window.</b> Events are kept for {@code maxAgeMillis} after their append (default
+ *       {@value #DEFAULT_MAX_AGE_MILLIS} ms), at most {@code maxUserBytes} per user (default
+ *       {@value #DEFAULT_MAX_USER_BYTES}, as the sizes given to {@code append}: the engine gives
+ *       each event's share of its packed batch) and {@code maxTotalBytes} across users (default
  *       {@value #DEFAULT_MAX_TOTAL_BYTES}, 64 MiB per node: 64 users at their full window, or
- *       10,000 users with 6.5 KiB each). Over it, an append evicts the oldest events across users,
- *       oldest first at the granularity of a time bucket (an eighth of {@code maxAgeMillis}, 15 s
- *       by default): whole older buckets go before newer ones, and within one user's bucket its
- *       oldest first. This may empty other users' streams; it never drops the event being appended.
- *       Under concurrent appends the total may pass the bound by the appends in flight.
+ *       10,000 users with 6.5 KiB each); the oldest go first, the event being appended never.
+ *       {@link LogWindow} does the trimming, and says exactly what goes when. A reader never sees
+ *       an event past its age.
  *   <li><b>No unbounded map.</b> A stream with no events and no open cursor leaves the log at once
  *       (when its last cursor closes or its last event is trimmed).
  * </ul>
@@ -72,13 +62,6 @@ import org.slf4j.LoggerFactory;
  * the map of streams, the atomic byte total and a lock-free deque of time marks, touched once per
  * user and bucket). No I/O and no call-out happens under a lock: the wake-ups of armed cursors run
  * on the appending thread after every lock is released.
- *
- * <h2>Time marks</h2>
- *
- * The log keeps a deque of (stream, bucket) marks, one per user and time bucket in which the user
- * was appended to, in append order: the oldest-first order for the total bound and the list of
- * streams that age needs to visit. There are at most about nine live marks per user with events
- * (the buckets of one window), plus, until they age out, marks of streams that left.
  */
 public final class DeliveryLog {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryLog.class);
@@ -91,9 +74,6 @@ public final class DeliveryLog {
 
   /** How many bytes of events are kept across all users, by default: 64 MiB. */
   public static final long DEFAULT_MAX_TOTAL_BYTES = 64L << 20;
-
-  /** Time buckets per window, for the marks. */
-  static final int BUCKETS_PER_WINDOW = 8;
 
   private static final char[] EPOCH_CHARS =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
@@ -125,22 +105,13 @@ public final class DeliveryLog {
       int streams,
       long bytes) {}
 
-  private record Mark(UserStream stream, long bucket) {}
-
   private final LongSupplier clock;
-  private final long maxAgeMillis;
-  private final long maxUserBytes;
-  private final long maxTotalBytes;
-  private final int maxUnreadEvents;
-  private final long bucketMillis;
   private final ConcurrentHashMap<String, UserStream> streams = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedDeque<Mark> marks = new ConcurrentLinkedDeque<>();
-  private final AtomicLong totalBytes = new AtomicLong();
+
+  /** The bounds, and the trimming that keeps the streams within them. */
+  final LogWindow window;
+
   private final LongAdder appended = new LongAdder();
-  private final LongAdder trimmedByAge = new LongAdder();
-  private final LongAdder trimmedByUserBytes = new LongAdder();
-  private final LongAdder trimmedByTotalBytes = new LongAdder();
-  private final LongAdder trimmedByCount = new LongAdder();
   private final LongAdder gapsReported = new LongAdder();
   private final LongAdder packedHits = new LongAdder();
   private final LongAdder packedMisses = new LongAdder();
@@ -176,26 +147,10 @@ public final class DeliveryLog {
       long maxUserBytes,
       long maxTotalBytes,
       int maxUnreadEvents) {
-    if (maxUnreadEvents < 1) {
-      throw new IllegalArgumentException(
-          "maxUnreadEvents must be at least 1, got " + maxUnreadEvents);
-    }
-    this.maxUnreadEvents = maxUnreadEvents;
     this.clock = Objects.requireNonNull(clock, "clock");
-    if (maxAgeMillis <= 0) {
-      throw new IllegalArgumentException("maxAgeMillis must be above 0, got " + maxAgeMillis);
-    }
-    if (maxUserBytes <= 0) {
-      throw new IllegalArgumentException("maxUserBytes must be above 0, got " + maxUserBytes);
-    }
-    if (maxTotalBytes < maxUserBytes) {
-      throw new IllegalArgumentException(
-          "maxTotalBytes must be at least maxUserBytes, got " + maxTotalBytes);
-    }
-    this.maxAgeMillis = maxAgeMillis;
-    this.maxUserBytes = maxUserBytes;
-    this.maxTotalBytes = maxTotalBytes;
-    this.bucketMillis = Math.max(1, maxAgeMillis / BUCKETS_PER_WINDOW);
+    this.window =
+        new LogWindow(
+            maxAgeMillis, maxUserBytes, maxTotalBytes, maxUnreadEvents, this::removeIfIdle);
   }
 
   /**
@@ -225,7 +180,7 @@ public final class DeliveryLog {
         if (stream.removed) {
           continue;
         }
-        trimByAge(stream, now());
+        window.trimByAge(stream, now());
         stream.retain |= retain;
         Cursor cursor = new Cursor(this, stream, wakeUp, stream.lastSeq());
         stream.cursors.add(cursor);
@@ -295,36 +250,16 @@ public final class DeliveryLog {
         if (events.isEmpty()) {
           return stream.lastSeq();
         }
-        trimByAge(stream, now);
+        window.trimByAge(stream, now);
         long added = 0;
         for (int i = 0; i < sizes.length; i++) {
           stream.add(Objects.requireNonNull(events.get(i), "event"), sizes[i], now);
           added += sizes[i];
         }
-        totalBytes.addAndGet(added);
         appended.add(sizes.length);
-        long dropped = 0;
-        int n = 0;
-        while (stream.bytes() > maxUserBytes && stream.count() > 1) {
-          dropped += stream.removeOldest();
-          n++;
-        }
-        if (n > 0) {
-          totalBytes.addAndGet(-dropped);
-          trimmedByUserBytes.add(n);
-          stream.dropPackedBefore(stream.firstSeq());
-        }
-        if (!stream.retain) {
-          trimUnread(stream);
-          trimAcknowledged(stream);
-        }
+        window.added(stream, added, now);
         if (kind != null && packed != null && stream.count() >= sizes.length) {
           stream.cachePacked(kind, stream.lastSeq() - sizes.length + 1, stream.lastSeq(), packed);
-        }
-        long bucket = Math.floorDiv(now, bucketMillis);
-        if (bucket > stream.markedBucket) {
-          stream.markedBucket = bucket;
-          marks.offerLast(new Mark(stream, bucket));
         }
         long firstKept = stream.firstSeq();
         for (Cursor cursor : stream.cursors) {
@@ -339,7 +274,7 @@ public final class DeliveryLog {
         break;
       }
     }
-    maintain(now, stream);
+    window.maintain(now, stream);
     for (int i = 0; i < woken; i++) {
       try {
         wake[i].wake();
@@ -369,7 +304,7 @@ public final class DeliveryLog {
       if (stream.removed) {
         out = new ReadResult.Unknown(null, 0);
       } else {
-        trimByAge(stream, now());
+        window.trimByAge(stream, now());
         long first = stream.firstSeq();
         long last = stream.lastSeq();
         if (!stream.epoch.equals(epoch) || afterSeq < 0 || afterSeq > last) {
@@ -446,22 +381,22 @@ public final class DeliveryLog {
    * touch. Cheap when nothing is due: it looks at the oldest marks only.
    */
   public void sweep() {
-    maintain(now(), null);
+    window.maintain(now(), null);
   }
 
   /** The counters and the current size. */
   public Stats stats() {
     return new Stats(
         appended.sum(),
-        trimmedByAge.sum(),
-        trimmedByUserBytes.sum(),
-        trimmedByTotalBytes.sum(),
-        trimmedByCount.sum(),
+        window.trimmedByAge.sum(),
+        window.trimmedByUserBytes.sum(),
+        window.trimmedByTotalBytes.sum(),
+        window.trimmedByCount.sum(),
         gapsReported.sum(),
         packedHits.sum(),
         packedMisses.sum(),
         streams.size(),
-        totalBytes.get());
+        window.totalBytes());
   }
 
   /** The epoch of the user's stream, or null when the user has none. */
@@ -501,11 +436,6 @@ public final class DeliveryLog {
     return value;
   }
 
-  /** The time marks held (for tests: bounded by the users and buckets of one window). */
-  int markCount() {
-    return marks.size();
-  }
-
   long now() {
     return clock.getAsLong();
   }
@@ -514,137 +444,11 @@ public final class DeliveryLog {
     gapsReported.increment();
   }
 
-  /** Drops the stream's events past their age. Hold the stream's lock. */
-  void trimByAge(UserStream stream, long now) {
-    long dropped = 0;
-    int n = 0;
-    while (stream.count() > 0 && now - stream.oldestTime() >= maxAgeMillis) {
-      dropped += stream.removeOldest();
-      n++;
-    }
-    if (n > 0) {
-      totalBytes.addAndGet(-dropped);
-      trimmedByAge.add(n);
-      stream.dropPackedBefore(stream.firstSeq());
-    }
-  }
-
-  /**
-   * In a stream that does not retain its events, drops those every open cursor has acknowledged
-   * (all of them when no cursor is open). Hold the stream's lock.
-   */
-  void trimAcknowledged(UserStream stream) {
-    if (stream.retain || stream.count() == 0) {
-      return;
-    }
-    long upTo = stream.minAcknowledged();
-    long dropped = 0;
-    while (stream.count() > 0 && stream.firstSeq() <= upTo) {
-      dropped += stream.removeOldest();
-    }
-    if (dropped > 0) {
-      totalBytes.addAndGet(-dropped);
-    }
-    stream.dropPackedBefore(stream.firstSeq());
-  }
-
-  /** In a stream that does not retain its events, at most {@code maxUnreadEvents} wait. */
-  private void trimUnread(UserStream stream) {
-    long dropped = 0;
-    int n = 0;
-    while (stream.count() > maxUnreadEvents && stream.count() > 1) {
-      dropped += stream.removeOldest();
-      n++;
-    }
-    if (n > 0) {
-      totalBytes.addAndGet(-dropped);
-      trimmedByCount.add(n);
-      stream.dropPackedBefore(stream.firstSeq());
-    }
-  }
-
   /** Takes the stream out of the map when it has no events and no cursors. Hold its lock. */
   void removeIfIdle(UserStream stream) {
     if (!stream.removed && stream.idle()) {
       stream.removed = true;
       streams.remove(stream.user, stream);
-    }
-  }
-
-  /**
-   * Visits the marks whose bucket is past its age (trimming those streams), then, while the total
-   * is over its bound, evicts oldest first. {@code appending} is the stream whose newest event must
-   * stay (null for none).
-   */
-  private void maintain(long now, UserStream appending) {
-    Mark mark;
-    while ((mark = marks.peekFirst()) != null
-        && now - ((mark.bucket + 1) * bucketMillis - 1) >= maxAgeMillis) {
-      Mark taken = marks.pollFirst();
-      if (taken == null) {
-        break;
-      }
-      if (taken != mark && now - ((taken.bucket + 1) * bucketMillis - 1) < maxAgeMillis) {
-        marks.offerFirst(taken); // another thread took the aged one: this one is not due
-        break;
-      }
-      UserStream stream = taken.stream;
-      synchronized (stream) {
-        if (!stream.removed) {
-          trimByAge(stream, now);
-          removeIfIdle(stream);
-        }
-      }
-    }
-    if (totalBytes.get() <= maxTotalBytes) {
-      return;
-    }
-    Mark held = null; // the appending stream's mark when only its newest event is left in it
-    while (totalBytes.get() > maxTotalBytes && (mark = marks.pollFirst()) != null) {
-      UserStream stream = mark.stream;
-      boolean keepMark = false;
-      synchronized (stream) {
-        if (stream.removed) {
-          continue;
-        }
-        long dropped = 0;
-        int n = 0;
-        boolean stoppedForNewest = false;
-        while (stream.count() > 0
-            && Math.floorDiv(stream.oldestTime(), bucketMillis) <= mark.bucket
-            && totalBytes.get() - dropped > maxTotalBytes) {
-          if (stream == appending && stream.count() == 1) {
-            stoppedForNewest = true;
-            break;
-          }
-          dropped += stream.removeOldest();
-          n++;
-        }
-        if (n > 0) {
-          totalBytes.addAndGet(-dropped);
-          trimmedByTotalBytes.add(n);
-          stream.dropPackedBefore(stream.firstSeq());
-        }
-        boolean left =
-            stream.count() > 0 && Math.floorDiv(stream.oldestTime(), bucketMillis) <= mark.bucket;
-        if (stoppedForNewest) {
-          held = mark;
-        } else if (left) {
-          keepMark = true; // stopped at the bound: the rest of this bucket is still oldest
-        } else {
-          if (stream.markedBucket == mark.bucket) {
-            stream.markedBucket = Long.MIN_VALUE; // a later append in this bucket marks it again
-          }
-          removeIfIdle(stream);
-        }
-      }
-      if (keepMark) {
-        marks.offerFirst(mark);
-        break;
-      }
-    }
-    if (held != null) {
-      marks.offerFirst(held);
     }
   }
 

@@ -3,7 +3,6 @@ package dev.sente.server.internal;
 import static dev.sente.core.internal.Logs.safe;
 
 import dev.sente.core.Event;
-import dev.sente.core.PackException;
 import dev.sente.core.Packed;
 import dev.sente.core.Protocol;
 import dev.sente.core.SenteException;
@@ -23,10 +22,8 @@ import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.SenteEndpoint;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The server engine: the public {@link SenteServer} and the adapters' {@link SenteEndpoint}, and
  * the wiring of its parts. The two transports, {@link WebSocketTransport} and {@link
- * AjaxTransport}, each implement {@link LocalDelivery}, which the batching windows ({@link
- * PushBuffers}) call through {@link #deliver}; client state is in {@link Registry} (one lock,
- * {@code synchronized (registry)}, guards it and every {@link ClientEntry}), connections and grace
- * periods in {@link Presence}. No adapter call (send, close, complete, respond) is made holding
- * that lock. Events from clients go through {@link ClientInput}.
+ * AjaxTransport}, drain their clients' cursors into the {@link DeliveryLog}, which the batching
+ * windows ({@link PushBuffers}) fill through {@link LogFeed}; client state is in {@link Registry}
+ * (one lock, {@code synchronized (registry)}, guards it and every {@link ClientEntry}), connections
+ * and grace periods in {@link Presence}. No adapter call (send, close, complete, respond) is made
+ * holding that lock. Events from clients go through {@link ClientInput}.
  */
 public final class Engine implements SenteServer, SenteEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -60,7 +57,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final AjaxTransport ajax;
   private final DeliveryLog log;
   private final ClientSequences sequences;
-  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private final LogFeed feed;
   private volatile boolean closed;
 
   private Engine(SenteConfig config) {
@@ -73,7 +70,6 @@ public final class Engine implements SenteServer, SenteEndpoint {
     this.security = new SecurityChecks(config, this::now);
     this.dispatcher = new Dispatcher(config.errorHandler(), this::now);
     this.serverPing = protocol.serverPing();
-    this.buffers = new PushBuffers(scheduler, this::deliver);
     this.input = new ClientInput(protocol, dispatcher);
     this.presence = new Presence(registry, config, scheduler, dispatcher, protocol, executor);
     this.log =
@@ -83,6 +79,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
             config.resumeMaxUserBytes(),
             config.resumeMaxTotalBytes(),
             config.maxPendingEvents());
+    this.feed = new LogFeed(protocol, config, log, scheduler, this::isClosed);
+    this.buffers = new PushBuffers(scheduler, feed::deliver);
     this.sequences =
         new ClientSequences(
             this::now,
@@ -100,39 +98,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
     return new Engine(Objects.requireNonNull(config, "config"));
   }
 
-  /**
-   * Starts the delivery log's sweep timer unless it runs: called when a resume cursor opens. The
-   * timer trims the log by age and lets idle streams go every eighth of the window (appends and
-   * reads only trim what they touch; this catches the streams nobody touches), and stops once the
-   * log holds no stream.
-   */
+  /** Starts the delivery log's sweep timer unless it runs: called when a resume cursor opens. */
   void ensureLogSweeps() {
-    if (sweeping.compareAndSet(false, true)) {
-      scheduleSweep();
-    }
-  }
-
-  private void scheduleSweep() {
-    scheduler.schedule(Math.max(100, config.resumeMaxAgeMillis() / 8), this::sweepLog);
-  }
-
-  private void sweepLog() {
-    if (closed) {
-      return;
-    }
-    try {
-      log.sweep();
-    } catch (RuntimeException e) {
-      LOG.error("Sweeping the delivery log failed", e);
-    }
-    if (!log.isEmpty()) {
-      scheduleSweep();
-      return;
-    }
-    sweeping.set(false);
-    if (!log.isEmpty()) {
-      ensureLogSweeps(); // a stream came meanwhile
-    }
+    feed.ensureSweeps();
   }
 
   Protocol protocol() {
@@ -346,53 +314,6 @@ public final class Engine implements SenteServer, SenteEndpoint {
     if (count > 0) {
       LOG.warn("{} more {} were not logged", count, what);
     }
-  }
-
-  // ---- pushes
-
-  /**
-   * The sink of the batching windows: packs the batch once (its plain frame, which also sizes its
-   * events for the log's bounds) and appends it to the user's stream in the delivery log, which
-   * wakes the drains of the user's clients (their sockets and held polls). This is the one path
-   * from {@code send} to a client.
-   */
-  private void deliver(String userId, List<Event> events) {
-    Packed packed;
-    try {
-      packed = protocol.push(events);
-    } catch (PackException e) {
-      config.errorHandler().onError(e, Optional.empty());
-      return;
-    }
-    long weight = WsConnection.weight(packed);
-    int[] sizes =
-        events.size() > 1 && weight > config.maxMessageBytes()
-            ? sizesAlone(events)
-            : sizes(events.size(), weight);
-    log.append(userId, events, sizes, ResumeFrames.PLAIN, packed);
-  }
-
-  /**
-   * Each event's size packed alone: for a batch over {@code maxMessageBytes}, whose reads are cut
-   * into frames under it by these sizes (an even share would misplace one large event).
-   */
-  private int[] sizesAlone(List<Event> events) {
-    int[] sizes = new int[events.size()];
-    for (int i = 0; i < sizes.length; i++) {
-      long alone = WsConnection.weight(protocol.push(List.of(events.get(i))));
-      sizes[i] = (int) Math.min(Integer.MAX_VALUE, alone);
-    }
-    return sizes;
-  }
-
-  /** Each event's share of its batch's packed size, for the log's byte bounds. */
-  private static int[] sizes(int count, long packedBytes) {
-    int[] sizes = new int[count];
-    long each = packedBytes / count;
-    int share = (int) Math.min(Integer.MAX_VALUE, each);
-    java.util.Arrays.fill(sizes, share);
-    sizes[count - 1] = (int) Math.min(Integer.MAX_VALUE, packedBytes - each * (count - 1));
-    return sizes;
   }
 
   /**

@@ -154,7 +154,7 @@ class DeliveryLogTest {
   @Test
   void theTotalBoundEvictsTheOldestAcrossUsers() {
     log = new DeliveryLog(time::nowMillis, AGE, 2000, 2000);
-    long bucket = AGE / DeliveryLog.BUCKETS_PER_WINDOW;
+    long bucket = AGE / LogWindow.BUCKETS_PER_WINDOW;
     log.append("a", ev(1), 500);
     log.append("a", ev(2), 500);
     time.advance(bucket);
@@ -319,7 +319,7 @@ class DeliveryLogTest {
     }
     Cursor kept = log.open("idle-0", null);
     assertThat(log.stats().streams()).isEqualTo(100);
-    time.advance(AGE + AGE / DeliveryLog.BUCKETS_PER_WINDOW);
+    time.advance(AGE + AGE / LogWindow.BUCKETS_PER_WINDOW);
     log.append("busy", ev(1), 10);
     assertThat(log.stats().streams()).as("idle-0 has a cursor; busy is new").isEqualTo(2);
     assertThat(log.stats().bytes()).isEqualTo(10);
@@ -330,19 +330,20 @@ class DeliveryLogTest {
     assertThat(log.stats().streams()).isEqualTo(1);
     assertThat(log.stats().bytes()).isZero();
     assertThat(kept.next(100)).isInstanceOf(ReadResult.UpToDate.class);
-    assertThat(log.markCount()).isZero();
+    assertThat(log.window.markCount()).isZero();
   }
 
   @Test
   void theMarksStayBoundedByUsersAndBucketsOfOneWindow() {
-    long bucket = AGE / DeliveryLog.BUCKETS_PER_WINDOW;
+    long bucket = AGE / LogWindow.BUCKETS_PER_WINDOW;
     int users = 200;
-    for (int step = 0; step < 5 * DeliveryLog.BUCKETS_PER_WINDOW; step++) {
+    for (int step = 0; step < 5 * LogWindow.BUCKETS_PER_WINDOW; step++) {
       for (int u = 0; u < users; u++) {
         log.append("u" + u, ev(step), 1);
         log.append("u" + u, ev(step), 1);
       }
-      assertThat(log.markCount()).isLessThanOrEqualTo(users * (DeliveryLog.BUCKETS_PER_WINDOW + 2));
+      assertThat(log.window.markCount())
+          .isLessThanOrEqualTo(users * (LogWindow.BUCKETS_PER_WINDOW + 2));
       time.advance(bucket / 2);
     }
   }

@@ -216,7 +216,7 @@ class WebSocketResumeTest {
     assertThat(log.stats().streams()).as("its event is still in the window").isEqualTo(1);
 
     long age = SenteServer.Builder.DEFAULT_RESUME_MAX_AGE.toMillis();
-    fixture.time.advance(age + age / DeliveryLog.BUCKETS_PER_WINDOW); // the sweep's granularity
+    fixture.time.advance(age + age / LogWindow.BUCKETS_PER_WINDOW); // the sweep's granularity
     assertThat(log.stats().streams()).as("swept without any other append").isZero();
     assertThat(log.stats().bytes()).isZero();
   }
