@@ -51,13 +51,10 @@ public abstract class ResumeFaults extends ResumeFixture {
   void twentyCutsAndFiveClientSideResetsLoseDuplicateAndReorderNothingAndEveryReopenRecovers(
       Transport transport) throws Exception {
     FaultProxy proxy = serveBehindProxy(SenteServer.builder());
-    SenteClient client = connect(proxy, transport);
-    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
-
-    SteadySender pushes =
-        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    Pushing pushing = openAndPush(proxy, transport);
+    SenteClient client = pushing.client();
+    DeliveryCounter counter = pushing.counter();
+    SteadySender pushes = pushing.pushes();
     Random random = new Random(42);
     for (int i = 0; i < 20; i++) {
       awaitFlow(counter, 10); // events flow between cuts
@@ -108,16 +105,14 @@ public abstract class ResumeFaults extends ResumeFixture {
   @Test
   void aHalfOpenConnectionIsFoundByTheKeepAliveAndResumedLosingNothing() throws Exception {
     FaultProxy proxy = serveBehindProxy(SenteServer.builder());
-    SenteClient client =
-        connect(
+    Pushing pushing =
+        openAndPush(
             proxy,
             Transport.WEBSOCKET,
             b -> b.keepAlive(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(500)));
-    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
-    SteadySender pushes =
-        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    SenteClient client = pushing.client();
+    DeliveryCounter counter = pushing.counter();
+    SteadySender pushes = pushing.pushes();
     for (int i = 0; i < 3; i++) {
       awaitFlow(counter, 10);
       int closedBefore = notOpen.get();
@@ -147,12 +142,10 @@ public abstract class ResumeFaults extends ResumeFixture {
       throws Exception {
     int reconnects = Integer.getInteger("sente.faults.reconnects", 1000);
     FaultProxy proxy = serveBehindProxy(SenteServer.builder());
-    SenteClient client = connect(proxy, transport);
-    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
-    SteadySender pushes =
-        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    Pushing pushing = openAndPush(proxy, transport);
+    SenteClient client = pushing.client();
+    DeliveryCounter counter = pushing.counter();
+    SteadySender pushes = pushing.pushes();
     Random random = new Random(7);
     int transportChanges = 0;
     for (int i = 0; i < reconnects; i++) {
@@ -203,12 +196,9 @@ public abstract class ResumeFaults extends ResumeFixture {
   void aThirtySecondCutInsideTheWindowLosesNothing(Transport transport) throws Exception {
     Duration down = Duration.ofSeconds(Integer.getInteger("sente.faults.longCutSeconds", 30));
     FaultProxy proxy = serveBehindProxy(SenteServer.builder());
-    SenteClient client = connect(proxy, transport);
-    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
-    SteadySender pushes =
-        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    Pushing pushing = openAndPush(proxy, transport);
+    DeliveryCounter counter = pushing.counter();
+    SteadySender pushes = pushing.pushes();
     eventually().until(() -> counter.highest() > 20);
     int opensBefore = opens.get();
     proxy.cut(down);
@@ -253,13 +243,9 @@ public abstract class ResumeFaults extends ResumeFixture {
     // about 25 bytes an event: a half-second cut at 200/s misses far more than 1 KiB
     FaultProxy proxy =
         serveBehindProxy(SenteServer.builder().resumeWindow(Duration.ofMinutes(2), 1024));
-    SenteClient client = connect(proxy, transport);
-    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
-
-    SteadySender pushes =
-        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    Pushing pushing = openAndPush(proxy, transport);
+    DeliveryCounter counter = pushing.counter();
+    SteadySender pushes = pushing.pushes();
     eventually().until(() -> counter.highest() > 20);
     cutAndAwaitReopen(proxy, Duration.ofMillis(600));
     long seen = counter.highest();
@@ -343,12 +329,10 @@ public abstract class ResumeFaults extends ResumeFixture {
     FaultProxy proxy =
         serveBehindProxy(
             SenteServer.builder().reconnectGrace(Duration.ofMillis(200), Duration.ofMillis(500)));
-    SenteClient client = connect(proxy, transport);
-    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
-    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
-    SteadySender pushes =
-        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    Pushing pushing = openAndPush(proxy, transport);
+    SenteClient client = pushing.client();
+    DeliveryCounter counter = pushing.counter();
+    SteadySender pushes = pushing.pushes();
     List<ConnectedUsersChange> changes = new CopyOnWriteArrayList<>();
     closedAfterwards(sente.onConnectedUsersChange(changes::add));
 

@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
@@ -127,6 +128,30 @@ public abstract class ResumeFixture {
           }
         });
     return client;
+  }
+
+  /** An open client of {@code alice}, counting the numbered events the server pushes to her. */
+  protected record Pushing(SenteClient client, DeliveryCounter counter, SteadySender pushes) {}
+
+  /** As {@link #openAndPush(FaultProxy, Transport, UnaryOperator)} with no more settings. */
+  protected Pushing openAndPush(FaultProxy proxy, Transport transport) throws Exception {
+    return openAndPush(proxy, transport, UnaryOperator.identity());
+  }
+
+  /**
+   * Connects a client of {@code alice} through the proxy, waits until the server has her, and
+   * starts pushing her numbered events at {@link #RATE} (stopped after the test).
+   */
+  protected Pushing openAndPush(
+      FaultProxy proxy, Transport transport, UnaryOperator<SenteClientBuilder> settings)
+      throws Exception {
+    SenteClient client = connect(proxy, transport, settings);
+    DeliveryCounter counter = DeliveryCounter.onClient(client, EVENT);
+    client.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> sente.connectedUsers().any().contains("alice"));
+    SteadySender pushes =
+        closedAfterwards(SteadySender.pushing(sente, "alice", EVENT, Long.MAX_VALUE / 2, RATE));
+    return new Pushing(client, counter, pushes);
   }
 
   /** Waits until {@code more} events arrived after the highest seen now. */
