@@ -1,0 +1,254 @@
+package dev.sente.redis.internal;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The delivery log on Redis, shared by every node: one stream per user, each event numbered 1, 2,
+ * ... in the user's stream, with an epoch drawn when the stream is created, kept for a bounded
+ * window (age and bytes per user), and read after a cursor by any node. The same numbering and gap
+ * rules as the in-memory log, so that an Ajax poll or a WebSocket reconnect on any node reads what
+ * its client missed.
+ *
+ * <p><b>Keys</b>, all under the prefix: {@code <prefix>:log:{<user>}} (a Redis stream; entry {@code
+ * 0-n} is event {@code n}, with its append time {@code t}, size {@code s} and bytes {@code e}) and
+ * {@code <prefix>:logmeta:{<user>}} (a hash: {@code epoch}, {@code seq}, the last number, and
+ * {@code bytes}, the size kept). Both expire a window after the user's last append, so an idle
+ * user's log leaves Redis by itself; a stream created again starts at 1 with a new epoch.
+ *
+ * <p><b>Atomic</b>: an append and a read are each one Lua script, timed by Redis's own clock (one
+ * clock for every node), so numbers are consecutive under concurrent appends from any nodes.
+ * Trimming happens in the scripts: by age on every append and read, by bytes on every append (the
+ * newest event always stays).
+ */
+public final class RedisLog {
+
+  /** How a read came out. */
+  public sealed interface Read {}
+
+  /**
+   * The cursor cannot be placed: another epoch, a number after the stream's last, or no stream
+   * (epoch null then).
+   */
+  public record Unknown(String epoch, long lastSeq) implements Read {}
+
+  /** Nothing after the cursor. */
+  public record UpToDate(String epoch, long lastSeq) implements Read {}
+
+  /**
+   * The events after the cursor, in order, the last numbered {@code lastSeq}; {@code missed} events
+   * before them were trimmed (0: none, the batch follows the cursor).
+   */
+  public record Batch(String epoch, long lastSeq, long missed, List<byte[]> events)
+      implements Read {}
+
+  /** Where an append put its events: the stream's epoch and the number of the last one. */
+  public record Appended(String epoch, long lastSeq) {}
+
+  private static final String TRIM_BY_AGE =
+      """
+      local function now()
+        local t = redis.call('TIME')
+        return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      end
+      local function trimByAge(stream, meta, maxAge, at)
+        local bytes = tonumber(redis.call('HGET', meta, 'bytes') or '0')
+        while true do
+          local e = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+          if #e == 0 then break end
+          local f = e[1][2]
+          if at - tonumber(f[2]) < maxAge then break end
+          redis.call('XDEL', stream, e[1][1])
+          bytes = bytes - tonumber(f[4])
+        end
+        redis.call('HSET', meta, 'bytes', bytes)
+        return bytes
+      end
+      """;
+
+  // KEYS: stream, meta; ARGV: new epoch, maxAge, maxBytes, then size and bytes of each event
+  private static final String APPEND =
+      TRIM_BY_AGE
+          + """
+          local stream, meta = KEYS[1], KEYS[2]
+          local maxAge, maxBytes = tonumber(ARGV[2]), tonumber(ARGV[3])
+          local at = now()
+          local epoch = redis.call('HGET', meta, 'epoch')
+          if not epoch then
+            redis.call('DEL', stream)
+            epoch = ARGV[1]
+            redis.call('HSET', meta, 'epoch', epoch, 'seq', 0, 'bytes', 0)
+          end
+          local bytes = trimByAge(stream, meta, maxAge, at)
+          local seq = tonumber(redis.call('HGET', meta, 'seq'))
+          for i = 4, #ARGV, 2 do
+            seq = seq + 1
+            redis.call('XADD', stream, '0-' .. seq, 't', at, 's', ARGV[i], 'e', ARGV[i + 1])
+            bytes = bytes + tonumber(ARGV[i])
+          end
+          while bytes > maxBytes and redis.call('XLEN', stream) > 1 do
+            local e = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+            redis.call('XDEL', stream, e[1][1])
+            bytes = bytes - tonumber(e[1][2][4])
+          end
+          redis.call('HSET', meta, 'seq', seq, 'bytes', bytes)
+          redis.call('PEXPIRE', stream, maxAge)
+          redis.call('PEXPIRE', meta, maxAge)
+          return {epoch, seq}
+          """;
+
+  // KEYS: stream, meta; ARGV: epoch, after, maxBytes, maxAge
+  private static final String READ =
+      TRIM_BY_AGE
+          + """
+          local stream, meta = KEYS[1], KEYS[2]
+          local epoch = redis.call('HGET', meta, 'epoch')
+          if not epoch then return {'unknown', '', 0} end
+          trimByAge(stream, meta, tonumber(ARGV[4]), now())
+          local last = tonumber(redis.call('HGET', meta, 'seq'))
+          local after = tonumber(ARGV[2])
+          if epoch ~= ARGV[1] or after < 0 or after > last then
+            return {'unknown', epoch, last}
+          end
+          if after == last then return {'uptodate', epoch, last} end
+          local head = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+          local first = last + 1
+          if #head > 0 then first = tonumber(string.sub(head[1][1], 3)) end
+          local from, missed = after + 1, 0
+          if from < first then
+            missed = first - from
+            from = first
+          end
+          local out = {'batch', epoch, from - 1, missed}
+          if from > last then return out end
+          local budget, taken = tonumber(ARGV[3]), 0
+          local entries = redis.call('XRANGE', stream, '0-' .. from, '+', 'COUNT', 1000)
+          for _, e in ipairs(entries) do
+            local size = tonumber(e[2][4])
+            if taken > 0 and taken + size > budget then break end
+            taken = taken + size
+            out[3] = tonumber(string.sub(e[1], 3))
+            table.insert(out, e[2][6])
+          end
+          return out
+          """;
+
+  private static final char[] EPOCH_CHARS =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final String prefix;
+  private final long maxAgeMillis;
+  private final long maxUserBytes;
+
+  /**
+   * A log on the connection.
+   *
+   * @param prefix the namespace of its keys (see {@link RedisBus#start})
+   * @param maxAgeMillis how long an event is kept, above 0
+   * @param maxUserBytes bytes of events kept per user, above 0 (the newest event stays anyway)
+   */
+  public RedisLog(
+      StatefulRedisConnection<byte[], byte[]> connection,
+      String prefix,
+      long maxAgeMillis,
+      long maxUserBytes) {
+    this.connection = Objects.requireNonNull(connection, "connection");
+    this.prefix = Objects.requireNonNull(prefix, "prefix");
+    if (maxAgeMillis <= 0 || maxUserBytes <= 0) {
+      throw new IllegalArgumentException(
+          "maxAgeMillis and maxUserBytes must be above 0: " + maxAgeMillis + ", " + maxUserBytes);
+    }
+    this.maxAgeMillis = maxAgeMillis;
+    this.maxUserBytes = maxUserBytes;
+  }
+
+  private byte[][] keys(String user) {
+    return new byte[][] {
+      bytes(prefix + ":log:{" + user + "}"), bytes(prefix + ":logmeta:{" + user + "}")
+    };
+  }
+
+  private static byte[] bytes(Object value) {
+    return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String text(Object value) {
+    return value instanceof byte[] b
+        ? new String(b, StandardCharsets.UTF_8)
+        : String.valueOf(value);
+  }
+
+  private static long number(Object value) {
+    return value instanceof Long n ? n : Long.parseLong(text(value));
+  }
+
+  /** Appends the events to the user's stream, numbered in order after its last (at least one). */
+  public CompletionStage<Appended> append(String user, List<byte[]> events) {
+    Objects.requireNonNull(user, "user");
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("append needs at least one event");
+    }
+    List<byte[]> args = new ArrayList<>(3 + 2 * events.size());
+    args.add(bytes(newEpoch()));
+    args.add(bytes(maxAgeMillis));
+    args.add(bytes(maxUserBytes));
+    for (byte[] event : events) {
+      args.add(bytes(event.length));
+      args.add(event);
+    }
+    CompletionStage<List<Object>> reply =
+        connection
+            .async()
+            .eval(APPEND, ScriptOutputType.MULTI, keys(user), args.toArray(new byte[0][]));
+    return reply.thenApply(r -> new Appended(text(r.get(0)), number(r.get(1))));
+  }
+
+  /**
+   * Reads the user's stream after the cursor {@code (epoch, afterSeq)}: at most {@code maxBytes} of
+   * events (at least one), or up to date, or unknown (see {@link Read}).
+   */
+  public CompletionStage<Read> read(String user, String epoch, long afterSeq, long maxBytes) {
+    Objects.requireNonNull(user, "user");
+    byte[][] args = {
+      bytes(epoch == null ? "" : epoch), bytes(afterSeq), bytes(maxBytes), bytes(maxAgeMillis)
+    };
+    CompletionStage<List<Object>> reply =
+        connection.async().eval(READ, ScriptOutputType.MULTI, keys(user), args);
+    return reply.thenApply(RedisLog::toRead);
+  }
+
+  private static Read toRead(List<Object> r) {
+    String kind = text(r.get(0));
+    String epoch = text(r.get(1));
+    long last = number(r.get(2));
+    switch (kind) {
+      case "unknown":
+        return new Unknown(epoch.isEmpty() ? null : epoch, last);
+      case "uptodate":
+        return new UpToDate(epoch, last);
+      default:
+        List<byte[]> events = new ArrayList<>(r.size() - 4);
+        for (int i = 4; i < r.size(); i++) {
+          events.add((byte[]) r.get(i));
+        }
+        return new Batch(epoch, last, number(r.get(3)), List.copyOf(events));
+    }
+  }
+
+  private static String newEpoch() {
+    long bits = ThreadLocalRandom.current().nextLong();
+    char[] out = new char[8];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = EPOCH_CHARS[(int) (bits & 63)];
+      bits >>>= 6;
+    }
+    return new String(out);
+  }
+}
