@@ -53,6 +53,10 @@ public final class RedisLog {
 
   private static final String TRIM_BY_AGE =
       """
+      -- numbers as integers: Lua would write 1e+14 and beyond in exponent form
+      local function int(n)
+        return string.format('%d', n)
+      end
       local function now()
         local t = redis.call('TIME')
         return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -67,7 +71,7 @@ public final class RedisLog {
           redis.call('XDEL', stream, e[1][1])
           bytes = bytes - tonumber(f[4])
         end
-        redis.call('HSET', meta, 'bytes', bytes)
+        redis.call('HSET', meta, 'bytes', int(bytes))
         return bytes
       end
       """;
@@ -89,7 +93,7 @@ public final class RedisLog {
           local seq = tonumber(redis.call('HGET', meta, 'seq'))
           for i = 4, #ARGV, 2 do
             seq = seq + 1
-            redis.call('XADD', stream, '0-' .. seq, 't', at, 's', ARGV[i], 'e', ARGV[i + 1])
+            redis.call('XADD', stream, '0-' .. int(seq), 't', int(at), 's', ARGV[i], 'e', ARGV[i + 1])
             bytes = bytes + tonumber(ARGV[i])
           end
           while bytes > maxBytes and redis.call('XLEN', stream) > 1 do
@@ -97,7 +101,7 @@ public final class RedisLog {
             redis.call('XDEL', stream, e[1][1])
             bytes = bytes - tonumber(e[1][2][4])
           end
-          redis.call('HSET', meta, 'seq', seq, 'bytes', bytes)
+          redis.call('HSET', meta, 'seq', int(seq), 'bytes', int(bytes))
           redis.call('PEXPIRE', stream, maxAge)
           redis.call('PEXPIRE', meta, maxAge)
           return {epoch, seq}
@@ -128,7 +132,7 @@ public final class RedisLog {
           local out = {'batch', epoch, from - 1, missed}
           if from > last then return out end
           local budget, taken = tonumber(ARGV[3]), 0
-          local entries = redis.call('XRANGE', stream, '0-' .. from, '+', 'COUNT', 1000)
+          local entries = redis.call('XRANGE', stream, '0-' .. int(from), '+', 'COUNT', 1000)
           for _, e in ipairs(entries) do
             local size = tonumber(e[2][4])
             if taken > 0 and taken + size > budget then break end

@@ -150,6 +150,19 @@ class RedisLogTest {
   }
 
   @Test
+  void numbersPastAHundredTrillionStayExact() throws Exception {
+    RedisLog log = new RedisLog(nodeA, "big", 60_000, 1 << 20);
+    String epoch = get(log.append("frank", List.of(event("first")))).epoch();
+    redis.command("HSET", "big:logmeta:{frank}", "seq", "99999999999999");
+    RedisLog.Appended appended = get(log.append("frank", List.of(event("a"), event("b"))));
+    assertThat(appended.lastSeq()).isEqualTo(100_000_000_000_001L);
+    RedisLog.Batch batch =
+        (RedisLog.Batch) get(log.read("frank", epoch, 99_999_999_999_999L, 1 << 20));
+    assertThat(batch.lastSeq()).isEqualTo(100_000_000_000_001L);
+    assertThat(texts(batch)).containsExactly("a", "b");
+  }
+
+  @Test
   void everyKeyIsUnderItsPrefix() throws Exception {
     new RedisLog(nodeA, "tenant-a", 60_000, 1 << 20)
         .append("eve", List.of(event("a")))
