@@ -163,6 +163,16 @@ class RedisLogTest {
   }
 
   @Test
+  void scriptsRunByDigestAndAreLoadedAgainWhenRedisForgotThem() throws Exception {
+    RedisLog log = new RedisLog(nodeA, "scripts", 60_000, 1 << 20);
+    String epoch = get(log.append("gina", List.of(event("1")))).epoch();
+    assertThat(redis.command("SCRIPT", "EXISTS", RedisLog.APPEND_SHA)).isEqualTo("1");
+    redis.command("SCRIPT", "FLUSH");
+    assertThat(get(log.append("gina", List.of(event("2")))).lastSeq()).isEqualTo(2);
+    assertThat(texts(get(log.read("gina", epoch, 0, 1 << 20)))).containsExactly("1", "2");
+  }
+
+  @Test
   void everyKeyIsUnderItsPrefix() throws Exception {
     new RedisLog(nodeA, "tenant-a", 60_000, 1 << 20)
         .append("eve", List.of(event("a")))
