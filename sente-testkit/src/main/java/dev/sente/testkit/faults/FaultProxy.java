@@ -119,6 +119,8 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong cuts = new AtomicLong();
   private final AtomicLong bytesDropped = new AtomicLong();
   private volatile InetSocketAddress target;
+  private volatile List<InetSocketAddress> roundRobin = List.of(); // empty: every one to target
+  private final AtomicInteger nextTarget = new AtomicInteger();
 
   // guarded by lock
   private boolean closed;
@@ -161,6 +163,34 @@ public final class FaultProxy implements AutoCloseable {
     return proxy;
   }
 
+  /**
+   * Starts a proxy to several servers on {@code 127.0.0.1}, as a load balancer with no sticky
+   * sessions would: each new connection goes to the next port in turn (per TCP connection, not per
+   * HTTP request: a client that keeps its connection alive stays on one server until the connection
+   * is cut). Every fault applies to all of them.
+   */
+  public static FaultProxy roundRobin(int... ports) {
+    if (ports.length == 0) {
+      throw new IllegalArgumentException("roundRobin needs at least one port");
+    }
+    List<InetSocketAddress> targets = new ArrayList<>(ports.length);
+    for (int port : ports) {
+      checkPort(port);
+      targets.add(new InetSocketAddress(loopback().getHostAddress(), port));
+    }
+    FaultProxy proxy = to(ports[0]);
+    proxy.roundRobin = List.copyOf(targets);
+    return proxy;
+  }
+
+  private InetSocketAddress nextTarget() {
+    List<InetSocketAddress> targets = roundRobin;
+    if (targets.isEmpty()) {
+      return target;
+    }
+    return targets.get(Math.floorMod(nextTarget.getAndIncrement(), targets.size()));
+  }
+
   /** The port the proxy listens on. */
   public int port() {
     return listener.getLocalPort();
@@ -176,10 +206,14 @@ public final class FaultProxy implements AutoCloseable {
     return target.getPort();
   }
 
-  /** Forwards new connections to another port of the same host; open connections keep theirs. */
+  /**
+   * Forwards new connections to another port of the same host (ending a {@link #roundRobin}); open
+   * connections keep theirs.
+   */
   public void retarget(int port) {
     checkPort(port);
     target = new InetSocketAddress(target.getHostString(), port);
+    roundRobin = List.of();
   }
 
   // ---- cuts and refusals ----
@@ -494,6 +528,11 @@ public final class FaultProxy implements AutoCloseable {
       }
     }
 
+    /** The server port this connection was forwarded to. */
+    public int targetPort() {
+      return server.getPort();
+    }
+
     /** Bytes written to the server on this connection. */
     public long bytesToServer() {
       return toServer.get();
@@ -786,7 +825,7 @@ public final class FaultProxy implements AutoCloseable {
       long cutsBefore = cuts.get();
       Socket server = new Socket();
       try {
-        server.connect(target, CONNECT_TIMEOUT_MILLIS);
+        server.connect(nextTarget(), CONNECT_TIMEOUT_MILLIS);
       } catch (IOException e) {
         reset(client); // the target is not there: the client sees its connection reset
         closeQuietly(server);

@@ -5,7 +5,8 @@
  * <ul>
  *   <li>{@link dev.sente.testkit.faults.FaultProxy}: cuts, refusals, stalls (held or dropped
  *       bytes), delays, client-side resets with a silent server side, upgrades answered {@code
- *       200}, and retargeting to another server.
+ *       200}, retargeting to another server, and round robin over several servers (a load balancer
+ *       with no sticky sessions, per connection).
  *   <li>{@link dev.sente.testkit.faults.SteadySender}: events numbered 1..N at a steady rate,
  *       pushed by a server or sent by a client.
  *   <li>{@link dev.sente.testkit.faults.DeliveryCounter}: what arrived of them, as lost, duplicated

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -429,5 +430,28 @@ class FaultProxyTest {
                 Thread.getAllStackTraces().keySet().stream()
                     .noneMatch(t -> t.getName().startsWith("fault-proxy")));
     proxy.close(); // idempotent
+  }
+
+  @Test
+  void roundRobinSendsEachNewConnectionToTheNextServerInTurn() throws Exception {
+    Target a = closedAfterwards(new Target());
+    Target b = closedAfterwards(new Target());
+    Target c = closedAfterwards(new Target());
+    FaultProxy proxy = closedAfterwards(FaultProxy.roundRobin(a.port(), b.port(), c.port()));
+    for (int i = 0; i < 6; i++) {
+      Socket client = closedAfterwards(new Socket(InetAddress.getLoopbackAddress(), proxy.port()));
+      client.getOutputStream().write(("hello " + i).getBytes(StandardCharsets.UTF_8));
+      client.getOutputStream().flush();
+      Target expected = List.of(a, b, c).get(i % 3);
+      Socket served = expected.next();
+      byte[] got = served.getInputStream().readNBytes(("hello " + i).length());
+      assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("hello " + i);
+    }
+    assertThat(proxy.connections().stream().map(FaultProxy.Connection::targetPort).toList())
+        .containsExactlyInAnyOrder(a.port(), b.port(), c.port(), a.port(), b.port(), c.port());
+    proxy.retarget(c.port()); // back to one server
+    closedAfterwards(new Socket(InetAddress.getLoopbackAddress(), proxy.port()));
+    c.next();
+    assertThatThrownBy(FaultProxy::roundRobin).isInstanceOf(IllegalArgumentException.class);
   }
 }
