@@ -167,12 +167,19 @@ export function isValidEventId(id) {
 
 const isReserved = (id) => id.startsWith("chsk/");
 
+/** `n` random bytes: from `crypto.getRandomValues` where there is one, else from `Math.random`. */
+function randomBytes(n) {
+  const b = new Uint8Array(n);
+  const c = globalThis.crypto;
+  if (typeof c?.getRandomValues === "function") c.getRandomValues(b);
+  else for (let i = 0; i < n; i++) b[i] = Math.floor(Math.random() * 256);
+  return b;
+}
+
 function randomUuid() {
   const c = globalThis.crypto;
   if (typeof c?.randomUUID === "function") return c.randomUUID(); // secure contexts only
-  const b = new Uint8Array(16);
-  if (typeof c?.getRandomValues === "function") c.getRandomValues(b);
-  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+  const b = randomBytes(16);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
@@ -257,11 +264,7 @@ const POST_RETRY_MS = 250;
 const EPOCH_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 function newEpoch() {
-  const b = new Uint8Array(12);
-  const c = globalThis.crypto;
-  if (typeof c?.getRandomValues === "function") c.getRandomValues(b);
-  else for (let i = 0; i < b.length; i++) b[i] = Math.floor(Math.random() * 256);
-  return [...b].map((x) => EPOCH_ALPHABET[x & 63]).join("");
+  return [...randomBytes(12)].map((x) => EPOCH_ALPHABET[x & 63]).join("");
 }
 
 /**
@@ -280,10 +283,6 @@ class Outbox {
 
   get granted() {
     return this.#granted;
-  }
-
-  get size() {
-    return this.#unconfirmed.size;
   }
 
   /** The lowest unconfirmed number, or the next one when all are confirmed. */
