@@ -11,7 +11,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -122,12 +121,7 @@ public final class RedisBus implements AutoCloseable {
         });
     client.addListener(
         new RedisConnectionStateListener() {
-          @Override
-          public void onRedisConnected(
-              RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            // UP only once subscribed again (subscribed above)
-          }
-
+          // UP comes only once subscribed again (subscribed above), not on a mere reconnect
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (connection == subscription) {
@@ -157,10 +151,7 @@ public final class RedisBus implements AutoCloseable {
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(onMessage, "onMessage");
     Objects.requireNonNull(onState, "onState");
-    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-      throw new IllegalArgumentException(
-          "prefix must be 1 to 64 letters, digits, '_', '.', ':' or '-', got " + prefix);
-    }
+    checkPrefix(prefix);
     if (maxMessageBytes < 1) {
       throw new IllegalArgumentException("maxMessageBytes must be at least 1: " + maxMessageBytes);
     }
@@ -178,6 +169,18 @@ public final class RedisBus implements AutoCloseable {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       throw e;
     }
+  }
+
+  /**
+   * The prefix, checked: the namespace of every key and channel, 1 to 64 letters, digits, {@code _
+   * . : -}.
+   */
+  static String checkPrefix(String prefix) {
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "prefix must be 1 to 64 letters, digits, '_', '.', ':' or '-', got " + prefix);
+    }
+    return prefix;
   }
 
   private void changeState(State to) {

@@ -1,5 +1,6 @@
 package dev.sente.redis.internal;
 
+import dev.sente.server.internal.DeliveryLog;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -12,7 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The delivery log on Redis, shared by every node: one stream per user, each event numbered 1, 2,
@@ -151,9 +151,6 @@ public final class RedisLog {
   static final String APPEND_SHA = sha1(APPEND);
   private static final String READ_SHA = sha1(READ);
 
-  private static final char[] EPOCH_CHARS =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
-
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final String prefix;
   private final long maxAgeMillis;
@@ -172,7 +169,7 @@ public final class RedisLog {
       long maxAgeMillis,
       long maxUserBytes) {
     this.connection = Objects.requireNonNull(connection, "connection");
-    this.prefix = Objects.requireNonNull(prefix, "prefix");
+    this.prefix = RedisBus.checkPrefix(prefix);
     if (maxAgeMillis <= 0 || maxUserBytes <= 0) {
       throw new IllegalArgumentException(
           "maxAgeMillis and maxUserBytes must be above 0: " + maxAgeMillis + ", " + maxUserBytes);
@@ -208,7 +205,7 @@ public final class RedisLog {
       throw new IllegalArgumentException("append needs at least one event");
     }
     List<byte[]> args = new ArrayList<>(3 + 2 * events.size());
-    args.add(bytes(newEpoch()));
+    args.add(bytes(DeliveryLog.newEpoch())); // epochs like the in-memory log's
     args.add(bytes(maxAgeMillis));
     args.add(bytes(maxUserBytes));
     for (byte[] event : events) {
@@ -293,15 +290,5 @@ public final class RedisLog {
         }
         return new Batch(epoch, last, number(r.get(3)), List.copyOf(events));
     }
-  }
-
-  private static String newEpoch() {
-    long bits = ThreadLocalRandom.current().nextLong();
-    char[] out = new char[8];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = EPOCH_CHARS[(int) (bits & 63)];
-      bits >>>= 6;
-    }
-    return new String(out);
   }
 }

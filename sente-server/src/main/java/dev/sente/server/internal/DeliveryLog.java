@@ -452,7 +452,8 @@ public final class DeliveryLog {
     }
   }
 
-  private static String newEpoch() {
+  /** A new stream epoch: 8 random URL-safe characters. */
+  public static String newEpoch() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long bits = random.nextLong();
     char[] out = new char[8];
