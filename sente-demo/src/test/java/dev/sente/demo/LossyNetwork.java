@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +74,7 @@ final class LossyNetwork implements AutoCloseable {
         return;
       }
       proxy.stallDropping(FaultProxy.Direction.TO_SERVER);
-      timer.schedule(proxy::resume, Duration.ofMillis(ms).toMillis(), TimeUnit.MILLISECONDS);
+      timer.schedule(proxy::resume, ms, TimeUnit.MILLISECONDS);
       exchange.sendResponseHeaders(204, -1);
     }
   }

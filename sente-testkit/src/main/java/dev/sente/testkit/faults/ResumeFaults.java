@@ -52,7 +52,6 @@ public abstract class ResumeFaults extends ResumeFixture {
       Transport transport) throws Exception {
     FaultProxy proxy = serveBehindProxy(SenteServer.builder());
     Pushing pushing = openAndPush(proxy, transport);
-    SenteClient client = pushing.client();
     DeliveryCounter counter = pushing.counter();
     SteadySender pushes = pushing.pushes();
     Random random = new Random(42);
@@ -110,7 +109,6 @@ public abstract class ResumeFaults extends ResumeFixture {
             proxy,
             Transport.WEBSOCKET,
             b -> b.keepAlive(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(500)));
-    SenteClient client = pushing.client();
     DeliveryCounter counter = pushing.counter();
     SteadySender pushes = pushing.pushes();
     for (int i = 0; i < 3; i++) {
