@@ -3,6 +3,7 @@ package dev.sente.server;
 import dev.sente.core.Packer;
 import dev.sente.core.json.JsonPacker;
 import dev.sente.core.time.Scheduler;
+import dev.sente.server.cluster.Cluster;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -48,6 +49,7 @@ public final class SenteConfig {
   private final Optional<Scheduler> scheduler;
   private final Optional<Executor> handlerExecutor;
   private final ErrorHandler errorHandler;
+  private final Optional<Cluster> cluster;
 
   /** Copies the builder's options; the builder has checked them, {@code originPolicy} included. */
   SenteConfig(SenteServer.Builder b, OriginPolicy originPolicy) {
@@ -80,6 +82,7 @@ public final class SenteConfig {
     this.scheduler = Optional.ofNullable(b.scheduler);
     this.handlerExecutor = Optional.ofNullable(b.handlerExecutor);
     this.errorHandler = b.errorHandler;
+    this.cluster = Optional.ofNullable(b.cluster);
   }
 
   /** The endpoint path. */
@@ -237,6 +240,11 @@ public final class SenteConfig {
     return errorHandler;
   }
 
+  /** The cluster this server is a node of; empty for a single node. */
+  public Optional<Cluster> cluster() {
+    return cluster;
+  }
+
   @Override
   public String toString() {
     return "SenteConfig[path="
@@ -285,6 +293,8 @@ public final class SenteConfig {
         + (scheduler.isPresent() ? "custom" : "built-in")
         + ", handlerExecutor="
         + (handlerExecutor.isPresent() ? "custom" : "built-in")
+        + ", cluster="
+        + cluster.map(Object::toString).orElse("none")
         + "]";
   }
 }

@@ -3,6 +3,7 @@ package dev.sente.server;
 import dev.sente.core.Packer;
 import dev.sente.core.Protocol;
 import dev.sente.core.time.Scheduler;
+import dev.sente.server.cluster.Cluster;
 import dev.sente.server.internal.Engine;
 import dev.sente.server.spi.SenteEndpoint;
 import java.time.Duration;
@@ -217,6 +218,7 @@ public interface SenteServer extends AutoCloseable {
     long resumeMaxTotalBytes = DEFAULT_RESUME_MAX_TOTAL_BYTES;
     Scheduler scheduler;
     Executor handlerExecutor;
+    Cluster cluster;
     ErrorHandler errorHandler =
         (error, message) ->
             LoggerFactory.getLogger(SenteServer.class)
@@ -494,6 +496,20 @@ public interface SenteServer extends AutoCloseable {
         throw new IllegalArgumentException("maxTotalBytes must be above 0: " + maxTotalBytes);
       }
       this.resumeMaxTotalBytes = maxTotalBytes;
+      return this;
+    }
+
+    /**
+     * Makes this server a node of a cluster: pushes reach the user's clients on every node, and a
+     * client that reconnects to another node resumes there from the shared log (docs/cluster.md).
+     * For example {@code .cluster(RedisCluster.create("redis://redis:6379"))} from {@code
+     * sente-redis}, with the same URI and prefix on every node. Every node must use the same packer
+     * and resume window. Default none: one node, which needs nothing more and pays nothing for it.
+     * The server starts the cluster when it is built and closes it when it is closed; one cluster
+     * object per server.
+     */
+    public Builder cluster(Cluster cluster) {
+      this.cluster = Objects.requireNonNull(cluster, "cluster");
       return this;
     }
 

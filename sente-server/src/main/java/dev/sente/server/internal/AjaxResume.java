@@ -73,7 +73,10 @@ final class AjaxResume {
     }
     if (next instanceof ReadResult.Batch batch) {
       if (batch.hasGap()) { // trimmed between the placing and the read: add it up
-        gap = hasGap && gap == null ? null : (hasGap ? gap : 0L) + batch.missed();
+        gap =
+            (hasGap && gap == null) || batch.gap() == null
+                ? null
+                : (hasGap ? gap : 0L) + batch.missed();
         hasGap = true;
       }
       return new Answer(cursor, batch, hasGap, gap, true);
@@ -101,8 +104,7 @@ final class AjaxResume {
       return plain(entry, next);
     }
     if (next instanceof ReadResult.Batch batch) {
-      return new Answer(
-          cursor, batch, batch.hasGap(), batch.hasGap() ? batch.missed() : null, true);
+      return new Answer(cursor, batch, batch.hasGap(), batch.hasGap() ? batch.gap() : null, true);
     }
     return null;
   }

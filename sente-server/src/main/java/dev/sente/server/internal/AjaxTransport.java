@@ -52,6 +52,34 @@ final class AjaxTransport {
 
   void handleGet(HttpExchange exchange, String userId, String clientId) {
     boolean handshake = exchange.queryParam("handshake?").isPresent();
+    Cursor pin = engine.clustered() ? pinIfOpening(exchange, userId, clientId, handshake) : null;
+    try {
+      handleGet(exchange, userId, clientId, handshake);
+    } finally {
+      if (pin != null) {
+        pin.close();
+      }
+    }
+  }
+
+  /**
+   * In a cluster: when this request will open a cursor (a handshake, or a client this node does not
+   * know), the user's stream brought to the shared log first, outside the registry lock.
+   */
+  private Cursor pinIfOpening(
+      HttpExchange exchange, String userId, String clientId, boolean handshake) {
+    boolean opens;
+    synchronized (registry) {
+      ClientEntry known = registry.find(Transport.AJAX, userId, clientId);
+      opens = handshake || known == null || known.cursor == null || known.rehandshake;
+    }
+    return opens
+        ? engine.pinShared(
+            userId, exchange, engine.config().resume() && WsConnection.asksResume(exchange))
+        : null;
+  }
+
+  private void handleGet(HttpExchange exchange, String userId, String clientId, boolean handshake) {
     ClientEntry entry;
     Map<String, Object> grant = null;
     synchronized (registry) {

@@ -1,5 +1,6 @@
 package dev.sente.server.internal;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -40,6 +41,7 @@ public final class Cursor {
   private long acknowledged;
   private volatile boolean armed; // written under the stream's lock, read without it by isArmed
   private boolean lappedNotified; // the wake-up was called for events trimmed unread
+  private boolean lost; // the stream started again under the cursor: the next read says so
   private boolean closed;
 
   Cursor(DeliveryLog log, UserStream stream, Runnable wakeUp, long at) {
@@ -148,6 +150,7 @@ public final class Cursor {
       sent = out.seq();
       acknowledged = out.seq();
       armed = false;
+      lost = false;
     }
     if (Boolean.FALSE.equals(out.recovered())) {
       log.gapReported();
@@ -170,6 +173,19 @@ public final class Cursor {
       }
       log.window.trimByAge(stream, log.now());
       long last = stream.lastSeq();
+      if (lost) {
+        lost = false;
+        armed = false;
+        ReadResult.Batch batch =
+            sent == last
+                ? new ReadResult.Batch(
+                    stream.epoch, last + 1, last, ReadResult.Batch.UNKNOWN_GAP, List.of(), 0)
+                : stream.batchAfter(sent, 0, maxBytes).withMissed(ReadResult.Batch.UNKNOWN_GAP);
+        sent = batch.lastSeq();
+        out = batch;
+        log.gapReported();
+        return out;
+      }
       if (sent >= last) {
         armed = true;
         return new ReadResult.UpToDate(stream.epoch, last);
@@ -185,7 +201,7 @@ public final class Cursor {
       }
       ReadResult.Batch batch =
           after == last
-              ? new ReadResult.Batch(stream.epoch, last + 1, last, missed, java.util.List.of(), 0)
+              ? new ReadResult.Batch(stream.epoch, last + 1, last, missed, List.of(), 0)
               : stream.batchAfter(after, missed, maxBytes);
       sent = batch.lastSeq();
       out = batch;
@@ -267,5 +283,30 @@ public final class Cursor {
 
   void wake() {
     wakeUp.run();
+  }
+
+  /**
+   * Called under the stream's lock when events may have been lost before they were numbered: the
+   * next read reports a gap of unknown size. True when the wake-up should be called (it was armed).
+   */
+  boolean markLost() {
+    if (closed) {
+      return false;
+    }
+    lost = true;
+    return takeArmed();
+  }
+
+  /**
+   * Called under the stream's lock when the stream started again after {@code lastSeq} (a cluster's
+   * shared log began a new epoch, or went on past what this node had): the cursor goes there and
+   * its next read reports a gap of unknown size. True when the wake-up should be called.
+   */
+  boolean restartAt(long lastSeq) {
+    sent = lastSeq;
+    acknowledged = lastSeq;
+    lost = true;
+    armed = false;
+    return !closed && wakeUp != null;
   }
 }

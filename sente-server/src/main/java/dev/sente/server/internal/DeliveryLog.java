@@ -3,6 +3,7 @@ package dev.sente.server.internal;
 import dev.sente.core.Event;
 import dev.sente.core.internal.Logs;
 import dev.sente.core.time.Scheduler;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -227,19 +228,11 @@ public final class DeliveryLog {
    */
   public long append(String user, List<Event> events, int[] sizes, Object kind, Object packed) {
     Objects.requireNonNull(user, "user");
-    if (events.size() != sizes.length) {
-      throw new IllegalArgumentException(events.size() + " events but " + sizes.length + " sizes");
-    }
-    for (int size : sizes) {
-      if (size < 0) {
-        throw new IllegalArgumentException("an event's size must be at least 0, got " + size);
-      }
-    }
+    checkSizes(events, sizes);
     long now = now();
     UserStream stream;
     long last;
-    Cursor[] wake = null;
-    int woken = 0;
+    Cursor[] wake;
     while (true) {
       // a stream made by an append (no cursor yet) keeps its events for the window
       stream = streams.computeIfAbsent(user, u -> new UserStream(u, newEpoch(), true));
@@ -251,38 +244,286 @@ public final class DeliveryLog {
           return stream.lastSeq();
         }
         window.trimByAge(stream, now);
-        long added = 0;
-        for (int i = 0; i < sizes.length; i++) {
-          stream.add(Objects.requireNonNull(events.get(i), "event"), sizes[i], now);
-          added += sizes[i];
-        }
-        appended.add(sizes.length);
-        window.added(stream, added, now);
+        wake = addLocked(stream, events, sizes, 0, now);
         if (kind != null && packed != null && stream.count() >= sizes.length) {
           stream.cachePacked(kind, stream.lastSeq() - sizes.length + 1, stream.lastSeq(), packed);
-        }
-        long firstKept = stream.firstSeq();
-        for (Cursor cursor : stream.cursors) {
-          if (cursor.takeArmed() || cursor.takeLapped(firstKept)) {
-            if (wake == null) {
-              wake = new Cursor[stream.cursors.size()];
-            }
-            wake[woken++] = cursor;
-          }
         }
         last = stream.lastSeq();
         break;
       }
     }
-    window.maintain(now, stream);
-    for (int i = 0; i < woken; i++) {
-      try {
-        wake[i].wake();
-      } catch (RuntimeException e) {
-        LOG.error("A cursor's wake-up failed for user {}", Logs.safe(user), e);
+    finish(now, stream, wake);
+    return last;
+  }
+
+  /** What {@link #appendNumbered} did with events a cluster's shared log numbered. */
+  public enum Numbered {
+    /** Appended: all of them, or those after the stream's last. */
+    APPENDED,
+    /** The stream has every one of them already. */
+    DUPLICATE,
+    /** The user has no stream on this node: nobody here reads it. */
+    NO_STREAM,
+    /** They start after a hole: events before them are missing here (read the shared log). */
+    HOLE,
+    /** The stream is of another epoch (read the shared log). */
+    OTHER_EPOCH
+  }
+
+  /**
+   * In a cluster: appends events that the shared log numbered ({@code firstSeq} is the first's
+   * number in {@code epoch}) to the user's stream, when it has one of that epoch and they follow
+   * its last event or overlap it (the part already here is skipped); wakes the armed cursors. Never
+   * creates a stream, never leaves a hole: see {@link Numbered} for the cases where nothing is
+   * appended.
+   */
+  public Numbered appendNumbered(
+      String user, String epoch, long firstSeq, List<Event> events, int[] sizes) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(epoch, "epoch");
+    checkSizes(events, sizes);
+    if (firstSeq < 1) {
+      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
+    }
+    UserStream stream = streams.get(user);
+    if (stream == null) {
+      return Numbered.NO_STREAM;
+    }
+    long now = now();
+    Cursor[] wake;
+    synchronized (stream) {
+      if (stream.removed) {
+        return Numbered.NO_STREAM;
+      }
+      if (!stream.epoch.equals(epoch)) {
+        return Numbered.OTHER_EPOCH;
+      }
+      long last = stream.lastSeq();
+      if (firstSeq > last + 1) {
+        return Numbered.HOLE;
+      }
+      long from = last + 1 - firstSeq;
+      if (from >= events.size()) {
+        return Numbered.DUPLICATE;
+      }
+      window.trimByAge(stream, now);
+      wake = addLocked(stream, events, sizes, (int) from, now);
+    }
+    finish(now, stream, wake);
+    return Numbered.APPENDED;
+  }
+
+  /**
+   * In a cluster, before a client's cursor opens: makes the user's stream agree with what the
+   * shared log said, and opens the cursor at the stream's last number (as {@link #open(String,
+   * Runnable, boolean)}). {@code events} are the shared log's latest events, numbered from {@code
+   * firstSeq} in {@code epoch} (empty: {@code firstSeq - 1} is its last number). The stream is
+   * created with that epoch and numbering when the user has none; one of another epoch, or that
+   * lacks events before these, starts again there (its cursors' next reads report a gap of unknown
+   * size); events it lacks after its last are appended, and older ones it no longer or never had
+   * are put before its oldest.
+   */
+  public Cursor openShared(
+      String user,
+      String epoch,
+      long firstSeq,
+      List<Event> events,
+      int[] sizes,
+      Runnable wakeUp,
+      boolean retain) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(epoch, "epoch");
+    checkSizes(events, sizes);
+    if (firstSeq < 1) {
+      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
+    }
+    long now = now();
+    while (true) {
+      UserStream stream =
+          streams.computeIfAbsent(user, u -> new UserStream(u, epoch, retain, firstSeq - 1));
+      Cursor cursor;
+      Cursor[] wake;
+      synchronized (stream) {
+        if (stream.removed) {
+          continue;
+        }
+        wake = shareLocked(stream, epoch, firstSeq, events, sizes, now);
+        stream.retain |= retain;
+        cursor = new Cursor(this, stream, wakeUp, stream.lastSeq());
+        stream.cursors.add(cursor);
+      }
+      finish(now, stream, wake);
+      return cursor;
+    }
+  }
+
+  /**
+   * In a cluster, when the user's stream missed events: makes it agree with what the shared log
+   * said, as {@link #openShared} does, without opening a cursor. False when the user has no stream
+   * here (nothing is done).
+   */
+  public boolean syncShared(
+      String user, String epoch, long firstSeq, List<Event> events, int[] sizes) {
+    Objects.requireNonNull(epoch, "epoch");
+    checkSizes(events, sizes);
+    if (firstSeq < 1) {
+      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
+    }
+    UserStream stream = streams.get(user);
+    if (stream == null) {
+      return false;
+    }
+    long now = now();
+    Cursor[] wake;
+    synchronized (stream) {
+      if (stream.removed) {
+        return false;
+      }
+      wake = shareLocked(stream, epoch, firstSeq, events, sizes, now);
+      removeIfIdle(stream);
+    }
+    finish(now, stream, wake);
+    return true;
+  }
+
+  /** Brings the stream to the shared log's events; see {@link #openShared}. Hold its lock. */
+  private Cursor[] shareLocked(
+      UserStream stream, String epoch, long firstSeq, List<Event> events, int[] sizes, long now) {
+    window.trimByAge(stream, now);
+    Cursor[] wake = null;
+    if (!stream.epoch.equals(epoch) || firstSeq > stream.lastSeq() + 1) {
+      window.cleared(stream.restart(epoch, firstSeq - 1));
+      wake = new Cursor[stream.cursors.size()];
+      int n = 0;
+      for (Cursor cursor : stream.cursors) {
+        if (cursor.restartAt(firstSeq - 1)) {
+          wake[n++] = cursor;
+        }
+      }
+      wake = n == wake.length ? wake : Arrays.copyOf(wake, n);
+    }
+    long older = Math.min(events.size(), stream.firstSeq() - firstSeq);
+    long added = 0;
+    for (int i = (int) older - 1; i >= 0; i--) {
+      stream.addOldest(Objects.requireNonNull(events.get(i), "event"), sizes[i], now);
+      added += sizes[i];
+    }
+    if (added > 0) {
+      window.added(stream, added, now);
+    }
+    long from = stream.lastSeq() + 1 - firstSeq;
+    if (from < events.size()) {
+      Cursor[] more = addLocked(stream, events, sizes, (int) from, now);
+      wake = wake == null ? more : more == null ? wake : concat(wake, more);
+    }
+    return wake;
+  }
+
+  private static Cursor[] concat(Cursor[] a, Cursor[] b) {
+    Cursor[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static void checkSizes(List<Event> events, int[] sizes) {
+    if (events.size() != sizes.length) {
+      throw new IllegalArgumentException(events.size() + " events but " + sizes.length + " sizes");
+    }
+    for (int size : sizes) {
+      if (size < 0) {
+        throw new IllegalArgumentException("an event's size must be at least 0, got " + size);
       }
     }
-    return last;
+  }
+
+  /**
+   * Adds {@code events[from..]} after the stream's last, counts and bounds them, and takes the
+   * cursors to wake (null for none). Hold the stream's lock.
+   */
+  private Cursor[] addLocked(
+      UserStream stream, List<Event> events, int[] sizes, int from, long now) {
+    long added = 0;
+    for (int i = from; i < sizes.length; i++) {
+      stream.add(Objects.requireNonNull(events.get(i), "event"), sizes[i], now);
+      added += sizes[i];
+    }
+    appended.add(sizes.length - from);
+    window.added(stream, added, now);
+    long firstKept = stream.firstSeq();
+    Cursor[] wake = null;
+    int woken = 0;
+    for (Cursor cursor : stream.cursors) {
+      if (cursor.takeArmed() || cursor.takeLapped(firstKept)) {
+        if (wake == null) {
+          wake = new Cursor[stream.cursors.size()];
+        }
+        wake[woken++] = cursor;
+      }
+    }
+    return wake;
+  }
+
+  /** After an append, outside the locks: bounds the log's total, wakes the cursors taken. */
+  private void finish(long now, UserStream stream, Cursor[] wake) {
+    window.maintain(now, stream);
+    if (wake == null) {
+      return;
+    }
+    for (Cursor cursor : wake) {
+      if (cursor == null) {
+        break;
+      }
+      try {
+        cursor.wake();
+      } catch (RuntimeException e) {
+        LOG.error("A cursor's wake-up failed for user {}", Logs.safe(stream.user), e);
+      }
+    }
+  }
+
+  /**
+   * Events for the user may have been lost before they were numbered (in a cluster, an append the
+   * shared log did not take): the next read of each of the user's open cursors reports a gap of
+   * unknown size; armed cursors are woken for it. Nothing happens when the user has no stream.
+   */
+  public void markLost(String user) {
+    UserStream stream = streams.get(user);
+    if (stream == null) {
+      return;
+    }
+    Cursor[] wake;
+    synchronized (stream) {
+      wake = new Cursor[stream.cursors.size()];
+      int n = 0;
+      for (Cursor cursor : stream.cursors) {
+        if (cursor.markLost()) {
+          wake[n++] = cursor;
+        }
+      }
+    }
+    finish(now(), stream, wake);
+  }
+
+  /**
+   * The number of the oldest event kept for the user ({@code lastSeq + 1} when none is), or 0 when
+   * the user has no stream.
+   */
+  public long firstSeq(String user) {
+    UserStream stream = streams.get(user);
+    if (stream == null) {
+      return 0;
+    }
+    synchronized (stream) {
+      return stream.removed ? 0 : stream.firstSeq();
+    }
+  }
+
+  /**
+   * The users with a stream on this node now (in a cluster: those whose streams must catch up after
+   * the bus was down).
+   */
+  public List<String> users() {
+    return List.copyOf(streams.keySet());
   }
 
   /**

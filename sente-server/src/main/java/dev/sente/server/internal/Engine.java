@@ -16,8 +16,10 @@ import dev.sente.server.ConnectedUsersChange;
 import dev.sente.server.EventHandler;
 import dev.sente.server.Rejection;
 import dev.sente.server.SenteConfig;
+import dev.sente.server.SenteRequest;
 import dev.sente.server.SenteServer;
 import dev.sente.server.Transport;
+import dev.sente.server.cluster.Cluster;
 import dev.sente.server.spi.HttpExchange;
 import dev.sente.server.spi.SenteEndpoint;
 import java.util.List;
@@ -58,6 +60,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final DeliveryLog log;
   private final ClientSequences sequences;
   private final LogFeed feed;
+  private final ClusterFeed cluster; // null for a single node
   private volatile boolean closed;
 
   private Engine(SenteConfig config) {
@@ -79,7 +82,15 @@ public final class Engine implements SenteServer, SenteEndpoint {
             config.resumeMaxUserBytes(),
             config.resumeMaxTotalBytes(),
             config.maxPendingEvents());
-    this.feed = new LogFeed(protocol, config, log, scheduler, this::isClosed);
+    this.cluster =
+        config
+            .cluster()
+            .map(
+                c ->
+                    new ClusterFeed(
+                        c, log, protocol, config.maxMessageBytes(), config.resumeMaxUserBytes()))
+            .orElse(null);
+    this.feed = new LogFeed(protocol, config, log, cluster, scheduler, this::isClosed);
     this.buffers = new PushBuffers(scheduler, feed::deliver);
     this.sequences =
         new ClientSequences(
@@ -93,9 +104,47 @@ public final class Engine implements SenteServer, SenteEndpoint {
     this.requests = new Requests(this, webSocket, ajax);
   }
 
-  /** Creates the engine. */
+  /** Creates the engine; joins its cluster, when it has one. */
   public static SenteServer create(SenteConfig config) {
-    return new Engine(Objects.requireNonNull(config, "config"));
+    Engine engine = new Engine(Objects.requireNonNull(config, "config"));
+    if (engine.cluster != null) {
+      try {
+        config
+            .cluster()
+            .get()
+            .start(
+                new Cluster.Settings(
+                    config.resumeMaxAgeMillis(),
+                    config.resumeMaxUserBytes(),
+                    config.maxMessageBytes()),
+                engine.cluster);
+      } catch (RuntimeException e) {
+        engine.close();
+        throw e;
+      }
+    }
+    return engine;
+  }
+
+  /**
+   * In a cluster, before a client's cursor opens: brings the user's stream here to the shared log
+   * at the client's position (the request's {@code epoch} and {@code seq} when {@code resumes}) and
+   * returns a cursor that holds it until the client's cursor is open: close it then. Null for a
+   * single node. May wait for the shared log (see {@link ClusterFeed#pin}): never call it holding
+   * the registry lock.
+   */
+  Cursor pinShared(String user, SenteRequest request, boolean resumes) {
+    if (cluster == null) {
+      return null;
+    }
+    String epoch = resumes ? request.queryParam("epoch").orElse(null) : null;
+    long seq = epoch == null ? 0 : DeliveryLog.parseSeq(request.queryParam("seq").orElse(null));
+    return cluster.pin(user, epoch, seq, resumes);
+  }
+
+  /** Whether this server is a node of a cluster. */
+  boolean clustered() {
+    return cluster != null;
   }
 
   /** Starts the delivery log's sweep timer unless it runs: called when a resume cursor opens. */
@@ -200,8 +249,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
       any = webSocket || registry.hasClients(Transport.AJAX, userId);
     }
     // a user whose stream is in the delivery log gets the event numbered in it even with no
-    // client now: a resume client that comes back within the window is given it
-    if (any || log.hasStream(userId)) {
+    // client now: a resume client that comes back within the window is given it; in a cluster,
+    // every push goes to the shared log (the user's clients may be on other nodes)
+    if (any || cluster != null || log.hasStream(userId)) {
       long window = webSocket || !any ? config.webSocketBatchMillis() : config.ajaxBatchMillis();
       buffers.add(userId, event, flush, window);
     }
@@ -262,6 +312,13 @@ public final class Engine implements SenteServer, SenteEndpoint {
     }
     reportSuppressed(ajax.inputLog(), "lines about bad Ajax input");
     reportSuppressed(security.log(), "rejections");
+    if (cluster != null) {
+      try {
+        config.cluster().get().close();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing the cluster failed", e);
+      }
+    }
     if (ownsScheduler) {
       scheduler.close();
     }

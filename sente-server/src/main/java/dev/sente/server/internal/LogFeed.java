@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The one path from {@code send} to a client: the sink of the batching windows ({@link
  * PushBuffers}) packs each batch once (its plain frame, which also sizes its events for the log's
  * bounds) and appends it to the user's stream in the {@link DeliveryLog}, which wakes the drains of
- * the user's clients (their sockets and held polls). It also runs the log's sweep timer.
+ * the user's clients (their sockets and held polls); in a cluster it hands the batch to the {@link
+ * ClusterFeed} instead. It also runs the log's sweep timer.
  */
 final class LogFeed {
   private static final Logger LOG = LoggerFactory.getLogger(LogFeed.class);
@@ -26,6 +27,7 @@ final class LogFeed {
   private final Protocol protocol;
   private final SenteConfig config;
   private final DeliveryLog log;
+  private final ClusterFeed cluster;
   private final Scheduler scheduler;
   private final BooleanSupplier closed;
   private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -34,17 +36,26 @@ final class LogFeed {
       Protocol protocol,
       SenteConfig config,
       DeliveryLog log,
+      ClusterFeed cluster,
       Scheduler scheduler,
       BooleanSupplier closed) {
     this.protocol = protocol;
     this.config = config;
     this.log = log;
+    this.cluster = cluster;
     this.scheduler = scheduler;
     this.closed = closed;
   }
 
-  /** Packs the user's batch and appends it to the user's stream. */
+  /**
+   * Packs the user's batch and appends it to the user's stream; in a cluster, sends it to the
+   * shared log, which numbers it and gives it back to every node ({@link ClusterFeed}).
+   */
   void deliver(String userId, List<Event> events) {
+    if (cluster != null) {
+      cluster.append(userId, events, e -> config.errorHandler().onError(e, Optional.empty()));
+      return;
+    }
     Packed packed;
     try {
       packed = protocol.push(events);

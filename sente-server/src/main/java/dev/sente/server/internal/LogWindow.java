@@ -120,6 +120,11 @@ final class LogWindow {
     }
   }
 
+  /** The stream dropped all its events at once ({@link UserStream#restart}). */
+  void cleared(long bytes) {
+    totalBytes.addAndGet(-bytes);
+  }
+
   /** Drops the stream's events past their age. Hold the stream's lock. */
   void trimByAge(UserStream stream, long now) {
     long dropped = 0;

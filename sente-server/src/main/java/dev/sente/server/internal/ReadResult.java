@@ -32,7 +32,9 @@ public sealed interface ReadResult {
    * @param epoch the stream's epoch
    * @param firstSeq the number of the first event (one after the cursor, or after the gap)
    * @param lastSeq the number of the last event: the cursor after this batch
-   * @param missed events trimmed between the cursor and {@code firstSeq}; 0 for no gap
+   * @param missed events trimmed between the cursor and {@code firstSeq}; 0 for no gap; {@link
+   *     #UNKNOWN_GAP} when events may have been lost but how many is not known (in a cluster, the
+   *     shared log started again under the stream)
    * @param events the events, unmodifiable
    * @param bytes the sum of the events' sizes as given to {@code append}
    */
@@ -40,9 +42,22 @@ public sealed interface ReadResult {
       String epoch, long firstSeq, long lastSeq, long missed, List<Event> events, long bytes)
       implements ReadResult {
 
-    /** Whether events before this batch were trimmed. */
+    /** {@link #missed()} for a gap of unknown size. */
+    public static final long UNKNOWN_GAP = -1;
+
+    /** Whether events before this batch were trimmed (or may have been lost). */
     public boolean hasGap() {
-      return missed > 0;
+      return missed != 0;
+    }
+
+    /** This batch with another {@code missed}. */
+    Batch withMissed(long missed) {
+      return new Batch(epoch, firstSeq, lastSeq, missed, events, bytes);
+    }
+
+    /** The gap as the protocol says it: the count, or null when it is not known. */
+    public Long gap() {
+      return missed < 0 ? null : missed;
     }
   }
 

@@ -55,7 +55,10 @@ final class ResumeFrames {
     Map<String, Object> meta = new LinkedHashMap<>(4);
     meta.put("seq", batch.lastSeq());
     if (batch.hasGap()) {
-      meta.put("gap", batch.missed());
+      meta.put("gap", batch.gap());
+      if (batch.gap() == null) {
+        meta.put("epoch", batch.epoch()); // the numbering may have started again
+      }
     }
     return protocol.push(batch.events(), meta);
   }
@@ -68,6 +71,9 @@ final class ResumeFrames {
     Map<String, Object> meta = new LinkedHashMap<>(4);
     meta.put("seq", batch.lastSeq());
     meta.put("gap", gap);
+    if (gap == null) {
+      meta.put("epoch", batch.epoch()); // the client's epoch may not be the stream's
+    }
     return protocol.push(batch.events(), meta);
   }
 

@@ -22,7 +22,13 @@ final class UserStream {
   private static final int MIN_CAPACITY = 4;
 
   final String user;
-  final String epoch;
+
+  /**
+   * The stream's epoch; changed only by {@link #restart}, in a cluster, to the shared log's
+   * (written under the lock, read without it too).
+   */
+  volatile String epoch;
+
   private Event[] events = new Event[MIN_CAPACITY];
   private int[] sizes = new int[MIN_CAPACITY];
   private long[] times = new long[MIN_CAPACITY];
@@ -55,9 +61,15 @@ final class UserStream {
   private int packedNext; // the slot a third kind replaces
 
   UserStream(String user, String epoch, boolean retain) {
+    this(user, epoch, retain, 0);
+  }
+
+  /** A stream whose first event will be numbered {@code lastSeq + 1}. */
+  UserStream(String user, String epoch, boolean retain, long lastSeq) {
     this.user = user;
     this.epoch = epoch;
     this.retain = retain;
+    this.lastSeq = lastSeq;
   }
 
   long lastSeq() {
@@ -97,6 +109,41 @@ final class UserStream {
     count++;
     bytes += size;
     return ++lastSeq;
+  }
+
+  /**
+   * Puts one event before the oldest kept one, numbered {@code firstSeq() - 1} (which must be at
+   * least 1): an older event that the shared log of a cluster still keeps.
+   */
+  void addOldest(Event event, int size, long time) {
+    if (count == events.length) {
+      resize(events.length * 2);
+    }
+    head = (head - 1 + events.length) % events.length;
+    events[head] = event;
+    sizes[head] = size;
+    times[head] = time;
+    count++;
+    bytes += size;
+  }
+
+  /**
+   * Drops every kept event and starts the numbering again after {@code lastSeq}, in {@code epoch}:
+   * the shared log of a cluster went on without this node (or started again). Returns the bytes
+   * dropped.
+   */
+  long restart(String epoch, long lastSeq) {
+    long dropped = bytes;
+    while (count > 0) {
+      removeOldest();
+    }
+    this.epoch = epoch;
+    this.lastSeq = lastSeq;
+    for (int i = 0; i < 2; i++) {
+      packedKind[i] = null;
+      packedValue[i] = null;
+    }
+    return dropped;
   }
 
   /** Drops the oldest kept event; returns its size. */

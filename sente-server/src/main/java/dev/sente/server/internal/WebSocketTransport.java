@@ -66,7 +66,11 @@ final class WebSocketTransport {
         earlier = known == null ? null : known.cursor;
       }
     }
+    Cursor pin = engine.pinShared(conn.userId, conn.request, resumes);
     Cursor cursor = log.open(conn.userId, conn::drain, resumes);
+    if (pin != null) {
+      pin.close();
+    }
     Map<String, Object> grant = null;
     if (resumes) {
       engine.ensureLogSweeps(); // a retained window must age out even when nobody touches it

@@ -43,9 +43,20 @@ public abstract class ConformanceTestBase {
     return SenteServer.builder().userId(request -> request.header(ServerFixture.USER_HEADER));
   }
 
-  /** Builds the server, registers an {@link EventRecorder} as its catch-all, and starts it. */
+  /**
+   * What every server of the suite is built with besides the test's own options: nothing here; a
+   * subclass may add options that must not change the suite's outcome (a cluster, say).
+   */
+  protected SenteServer.Builder configure(SenteServer.Builder builder) {
+    return builder;
+  }
+
+  /**
+   * Builds the server (after {@link #configure}), registers an {@link EventRecorder} as its
+   * catch-all, and starts it.
+   */
   protected ServerFixture serve(SenteServer.Builder builder) {
-    SenteServer sente = builder.build();
+    SenteServer sente = configure(builder).build();
     resources.push(sente);
     EventRecorder events = new EventRecorder();
     sente.onAny(events);

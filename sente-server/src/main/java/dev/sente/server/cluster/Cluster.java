@@ -1,0 +1,101 @@
+package dev.sente.server.cluster;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the nodes of a cluster share, for {@code SenteServer.builder().cluster(..)}: a log of each
+ * user's events, numbered the same way on every node, and a bus that tells every node of each
+ * append. Without one a server is a single node and pays nothing for this. {@code
+ * dev.sente.redis.RedisCluster} is the implementation on Redis; this interface is what another
+ * store would implement.
+ *
+ * <h2>The contract</h2>
+ *
+ * <ul>
+ *   <li><b>One log per user</b>, with an epoch drawn when it is created and events numbered 1, 2,
+ *       ... in it, consecutive under appends from any number of nodes at once, kept for the window
+ *       given at {@link #start} (age, and bytes per user: the oldest go first, the newest stays).
+ *       The same rules as a node's own delivery log.
+ *   <li><b>Every append is heard</b> by every node started on the cluster, this one included,
+ *       through {@link Listener#appended}, in the order of the numbers for each user, while the
+ *       node's bus is up. Hearing is at most once: while the bus is down a node may miss appends;
+ *       {@link Listener#up()} tells it to catch up, which it does with {@link #read}.
+ *   <li><b>Never blocks and never throws</b> for trouble with the store: the stages complete
+ *       exceptionally instead, and the node goes on serving its own clients.
+ * </ul>
+ *
+ * <p>Events travel as bytes: the node packs each event with its packer ({@code [id data]}) and
+ * unpacks it again on the nodes that have clients of the user; every node of a cluster must use the
+ * same packer.
+ */
+public interface Cluster extends AutoCloseable {
+
+  /**
+   * What the engine tells the cluster when it starts.
+   *
+   * @param maxAgeMillis how long an event is kept
+   * @param maxUserBytes bytes of events kept per user (the newest is always kept)
+   * @param maxMessageBytes the server's message size limit: a larger append is refused
+   */
+  record Settings(long maxAgeMillis, long maxUserBytes, long maxMessageBytes) {}
+
+  /** How the node hears the cluster; called on the cluster's threads, it must not block. */
+  interface Listener {
+    /**
+     * Events were appended to the user's log, by any node: {@code events} are numbered from {@code
+     * firstSeq} in {@code epoch}.
+     */
+    void appended(String user, String epoch, long firstSeq, List<byte[]> events);
+
+    /** The bus went down: appends may be missed until {@link #up()}. */
+    void down();
+
+    /** The bus is up (again): appends are heard from now on; catch up on what was missed. */
+    void up();
+  }
+
+  /** Where an append put its events: the user's epoch and the number of the last one. */
+  record Appended(String epoch, long lastSeq) {}
+
+  /** What a read after a cursor found. */
+  sealed interface Read permits Unknown, UpToDate, Batch {}
+
+  /**
+   * The cursor cannot be placed: another epoch, a number after the log's last, a negative one, or
+   * no log for the user at all ({@code epoch} null then).
+   */
+  record Unknown(String epoch, long lastSeq) implements Read {}
+
+  /** Nothing after the cursor: {@code lastSeq} is the log's last number. */
+  record UpToDate(String epoch, long lastSeq) implements Read {}
+
+  /**
+   * Events after the cursor, in order, the last numbered {@code lastSeq}; {@code missed} events
+   * before them had left the window (0: they follow the cursor). May be empty when only a gap
+   * follows the cursor.
+   */
+  record Batch(String epoch, long lastSeq, long missed, List<byte[]> events) implements Read {}
+
+  /**
+   * Starts this node's part: from now on every append is heard by {@code listener}. Called once, by
+   * the engine, when the server is built; may throw when the store cannot be reached at all.
+   */
+  void start(Settings settings, Listener listener);
+
+  /** Appends the events (at least one) to the user's log, numbered after its last. */
+  CompletionStage<Appended> append(String user, List<byte[]> events);
+
+  /**
+   * Reads the user's log after the cursor {@code (epoch, afterSeq)} ({@code epoch} null: none): at
+   * most {@code maxBytes} of events, at least one.
+   */
+  CompletionStage<Read> read(String user, String epoch, long afterSeq, long maxBytes);
+
+  /** Whether the bus is up now: appends are heard. */
+  boolean isUp();
+
+  /** Leaves the cluster and closes the connections; called by the server's close. */
+  @Override
+  void close();
+}

@@ -1,0 +1,379 @@
+package dev.sente.server.internal;
+
+import static dev.sente.core.internal.Logs.safe;
+
+import dev.sente.core.Event;
+import dev.sente.core.Packed;
+import dev.sente.core.Packer;
+import dev.sente.core.Protocol;
+import dev.sente.core.internal.LogLimiter;
+import dev.sente.server.cluster.Cluster;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's part of a {@link Cluster}: the node's {@link DeliveryLog} becomes a copy of the shared
+ * log for the users who have clients here.
+ *
+ * <ul>
+ *   <li><b>Out</b>: {@link #append} sends a user's batch to the shared log (which numbers it and
+ *       tells every node); nothing is appended locally until it comes back through the bus, so
+ *       every node numbers every event the same.
+ *   <li><b>In</b>: {@link #appended} appends what the bus says to the local stream of the user,
+ *       when this node has one; a hole (the bus was down, or the stream was made while an append
+ *       was in flight) or another epoch makes the node read the shared log after its last event
+ *       ({@link #catchUp}).
+ *   <li><b>Open</b>: before a client's cursor opens, {@link #pin} makes the local stream agree with
+ *       the shared log at the client's position (the events the client missed, read from the shared
+ *       log when this node does not have them) and holds it with a cursor of its own until the
+ *       client's cursor is open.
+ * </ul>
+ *
+ * The local log applies numbered events only when they follow its last one, and skips those it has:
+ * the bus, the catch-up reads and the pins may deliver the same events in any order, and each lands
+ * once, in order.
+ */
+final class ClusterFeed implements Cluster.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterFeed.class);
+
+  /** How long a handshake waits for the shared log before opening on what this node has. */
+  static final long PIN_TIMEOUT_MILLIS = 2_000;
+
+  private final Cluster cluster;
+  private final DeliveryLog log;
+  private final Protocol protocol;
+  private final long maxMessageBytes;
+  private final long readBytes;
+  private final Set<String> catchingUp = ConcurrentHashMap.newKeySet();
+  private final Set<String> catchUpAgain = ConcurrentHashMap.newKeySet();
+  private final LogLimiter failures =
+      new LogLimiter(10, LogLimiter.DEFAULT_INTERVAL_MILLIS, System::currentTimeMillis);
+  private final LongAdder appendFailures = new LongAdder();
+
+  ClusterFeed(
+      Cluster cluster, DeliveryLog log, Protocol protocol, long maxMessageBytes, long readBytes) {
+    this.cluster = cluster;
+    this.log = log;
+    this.protocol = protocol;
+    this.maxMessageBytes = maxMessageBytes;
+    this.readBytes = readBytes;
+  }
+
+  // ---- out
+
+  /**
+   * Sends the user's batch to the shared log, in appends of at most {@code maxMessageBytes} each
+   * (in order: one node's appends of one user are numbered in the order they are made). An event
+   * packed larger than that alone is not sent (the error handler hears it). An append that fails
+   * (the shared log is away) is lost: this node's clients of the user are told of a gap.
+   */
+  void append(String user, List<Event> events, Consumer<Exception> onTooLarge) {
+    List<byte[]> chunk = new ArrayList<>();
+    long bytes = 0;
+    for (Event event : events) {
+      byte[] packed = pack(event);
+      if (packed.length > maxMessageBytes) {
+        onTooLarge.accept(
+            new IllegalArgumentException(
+                "an event of "
+                    + packed.length
+                    + " bytes is over maxMessageBytes "
+                    + maxMessageBytes
+                    + ": "
+                    + event.id()
+                    + " to user "
+                    + safe(user)
+                    + " was not sent"));
+        continue;
+      }
+      if (bytes + packed.length > maxMessageBytes && !chunk.isEmpty()) {
+        send(user, chunk);
+        chunk = new ArrayList<>();
+        bytes = 0;
+      }
+      chunk.add(packed);
+      bytes += packed.length;
+    }
+    if (!chunk.isEmpty()) {
+      send(user, chunk);
+    }
+  }
+
+  private void send(String user, List<byte[]> chunk) {
+    CompletableFuture<Cluster.Appended> sent;
+    try {
+      sent = cluster.append(user, chunk).toCompletableFuture();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (appended, error) -> {
+          if (error != null) {
+            appendFailures.add(chunk.size());
+            if (failures.acquire() >= 0) {
+              LOG.warn(
+                  "{} events to user {} were lost: the cluster's shared log did not take them ({})",
+                  chunk.size(),
+                  safe(user),
+                  error.toString());
+            }
+            log.markLost(user);
+          }
+        });
+  }
+
+  private byte[] pack(Event event) {
+    return protocol.packer().pack(protocol.eventValue(event)).bytes();
+  }
+
+  private Event unpack(byte[] bytes) {
+    Packer packer = protocol.packer();
+    Packed packed =
+        packer.binary()
+            ? Packed.binary(bytes)
+            : Packed.text(new String(bytes, StandardCharsets.UTF_8));
+    Optional<Event> event = protocol.readEvent(packer.unpack(packed));
+    return event.orElseThrow(
+        () -> new IllegalArgumentException("not an event: do all nodes use the same packer?"));
+  }
+
+  /** The events and their sizes, or null (logged) when one does not unpack. */
+  private Decoded decode(String user, List<byte[]> events) {
+    List<Event> out = new ArrayList<>(events.size());
+    int[] sizes = new int[events.size()];
+    try {
+      for (int i = 0; i < sizes.length; i++) {
+        out.add(unpack(events.get(i)));
+        sizes[i] = events.get(i).length;
+      }
+    } catch (RuntimeException e) {
+      if (failures.acquire() >= 0) {
+        LOG.error("Events to user {} from the cluster do not unpack", safe(user), e);
+      }
+      return null;
+    }
+    return new Decoded(out, sizes);
+  }
+
+  private record Decoded(List<Event> events, int[] sizes) {}
+
+  /** Appends that failed since the node started. */
+  long appendFailures() {
+    return appendFailures.sum();
+  }
+
+  // ---- in
+
+  @Override
+  public void appended(String user, String epoch, long firstSeq, List<byte[]> events) {
+    if (!log.hasStream(user)) {
+      return; // nobody reads it here; a client that comes reads the shared log first (pin)
+    }
+    Decoded decoded = decode(user, events);
+    if (decoded == null) {
+      return;
+    }
+    DeliveryLog.Numbered done =
+        log.appendNumbered(user, epoch, firstSeq, decoded.events(), decoded.sizes());
+    if (done == DeliveryLog.Numbered.HOLE || done == DeliveryLog.Numbered.OTHER_EPOCH) {
+      catchUp(user);
+    }
+  }
+
+  @Override
+  public void down() {
+    LOG.warn(
+        "The cluster's bus is down: this node serves its own clients; events from other nodes"
+            + " wait until it is back");
+  }
+
+  @Override
+  public void up() {
+    List<String> users = log.users();
+    if (!users.isEmpty()) {
+      LOG.info("The cluster's bus is up: catching up {} users", users.size());
+    }
+    for (String user : users) {
+      catchUp(user);
+    }
+  }
+
+  /**
+   * Reads the shared log after the user's local stream until it is up to date, asynchronously; one
+   * catch-up per user at a time (a request while one runs makes it go round once more).
+   */
+  void catchUp(String user) {
+    if (!catchingUp.add(user)) {
+      catchUpAgain.add(user);
+      return;
+    }
+    step(user, null);
+  }
+
+  private void step(String user, String otherEpoch) {
+    String epoch = otherEpoch != null ? otherEpoch : log.epoch(user);
+    if (epoch == null) {
+      caughtUp(user);
+      return;
+    }
+    long after = otherEpoch != null ? 0 : log.lastSeq(user);
+    CompletableFuture<Cluster.Read> read;
+    try {
+      read = cluster.read(user, epoch, after, readBytes).toCompletableFuture();
+    } catch (RuntimeException e) {
+      read = CompletableFuture.failedFuture(e);
+    }
+    read.whenComplete(
+        (r, error) -> {
+          try {
+            if (error != null) {
+              if (failures.acquire() >= 0) {
+                LOG.warn("Catching up user {} failed: {}", safe(user), error.toString());
+              }
+              caughtUp(user); // the next hole, or the bus coming back, tries again
+            } else if (r instanceof Cluster.Unknown unknown
+                && unknown.epoch() != null
+                && !unknown.epoch().equals(epoch)) {
+              step(user, unknown.epoch()); // the shared log started again: read it from 0
+            } else if (r instanceof Cluster.Batch batch && apply(user, batch, otherEpoch != null)) {
+              step(user, null);
+            } else if (r instanceof Cluster.UpToDate up && otherEpoch != null) {
+              log.syncShared(user, up.epoch(), up.lastSeq() + 1, List.of(), new int[0]);
+              caughtUp(user);
+            } else {
+              caughtUp(user);
+            }
+          } catch (RuntimeException e) {
+            LOG.error("Catching up user {} failed", safe(user), e);
+            caughtUp(user);
+          }
+        });
+  }
+
+  /** Applies a batch read from the shared log; true when there may be more to read. */
+  private boolean apply(String user, Cluster.Batch batch, boolean restart) {
+    Decoded decoded = decode(user, batch.events());
+    if (decoded == null) {
+      return false;
+    }
+    long first = batch.lastSeq() - batch.events().size() + 1;
+    if (restart || batch.missed() > 0) {
+      return log.syncShared(user, batch.epoch(), first, decoded.events(), decoded.sizes());
+    }
+    DeliveryLog.Numbered done =
+        log.appendNumbered(user, batch.epoch(), first, decoded.events(), decoded.sizes());
+    return done == DeliveryLog.Numbered.APPENDED;
+  }
+
+  private void caughtUp(String user) {
+    catchingUp.remove(user);
+    if (catchUpAgain.remove(user)) {
+      catchUp(user);
+    }
+  }
+
+  // ---- open
+
+  /**
+   * Before a client's cursor opens: brings the user's local stream to the shared log at the
+   * client's position ({@code epoch} null: a fresh start) and holds it open with a cursor of its
+   * own, which the caller closes once the client's cursor is open. Waits for the shared log at most
+   * {@value #PIN_TIMEOUT_MILLIS} ms; without an answer the stream is opened on what this node has
+   * (a stream made so has an epoch of its own, which the next append from the cluster replaces,
+   * reporting a gap).
+   */
+  Cursor pin(String user, String epoch, long seq, boolean retain) {
+    String local = log.epoch(user);
+    boolean covered =
+        local != null && (epoch == null || !epoch.equals(local) || seq >= log.firstSeq(user) - 1);
+    if (covered) {
+      return log.open(user, null, retain); // the bus keeps it current
+    }
+    String readEpoch = local != null ? local : epoch;
+    long after = local != null || epoch != null ? Math.max(0, seq) : 0;
+    try {
+      Cursor pin = openRead(user, readEpoch, after, retain);
+      // an append heard while the read was out found no stream here and was dropped: read again
+      catchUp(user);
+      return pin;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (failures.acquire() >= 0) {
+        LOG.warn(
+            "Opening user {} on this node's log only: the cluster's shared log did not answer ({})",
+            safe(user),
+            e.toString());
+      }
+      return log.open(user, null, retain);
+    }
+  }
+
+  private Cursor openRead(String user, String epoch, long after, boolean retain) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PIN_TIMEOUT_MILLIS);
+    List<Event> events = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    String at = epoch;
+    long first = -1;
+    long cursor = after;
+    for (int reads = 0; reads < 64; reads++) {
+      long left = Math.max(1, deadline - System.nanoTime());
+      Cluster.Read read =
+          cluster
+              .read(user, at, cursor, readBytes)
+              .toCompletableFuture()
+              .get(left, TimeUnit.NANOSECONDS);
+      if (read instanceof Cluster.Unknown unknown) {
+        if (unknown.epoch() == null) {
+          throw new IllegalStateException("the shared log has no epoch for the user");
+        }
+        if (!events.isEmpty() || unknown.epoch().equals(at)) {
+          first = first < 0 ? unknown.lastSeq() + 1 : first; // a client from the future: at its end
+          break;
+        }
+        at = unknown.epoch(); // another epoch than the client's: its client starts fresh
+        first = unknown.lastSeq() + 1;
+        break;
+      }
+      if (read instanceof Cluster.UpToDate up) {
+        at = up.epoch();
+        first = first < 0 ? up.lastSeq() + 1 : first;
+        break;
+      }
+      Cluster.Batch batch = (Cluster.Batch) read;
+      at = batch.epoch();
+      Decoded decoded = decode(user, batch.events());
+      if (decoded == null) {
+        throw new IllegalStateException("events from the cluster do not unpack");
+      }
+      long batchFirst = batch.lastSeq() - batch.events().size() + 1;
+      if (first < 0) {
+        first = batchFirst;
+      }
+      events.addAll(decoded.events());
+      for (int size : decoded.sizes()) {
+        sizes.add(size);
+      }
+      cursor = batch.lastSeq();
+      if (batch.events().isEmpty()) {
+        break;
+      }
+    }
+    int[] sizeArray = new int[sizes.size()];
+    for (int i = 0; i < sizeArray.length; i++) {
+      sizeArray[i] = sizes.get(i);
+    }
+    return log.openShared(user, at, first, events, sizeArray, null, retain);
+  }
+}
