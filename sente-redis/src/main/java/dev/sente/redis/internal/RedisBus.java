@@ -164,18 +164,31 @@ public final class RedisBus implements AutoCloseable {
             .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
             .build());
     try {
-      return new RedisBus(client, prefix + ":bus", maxMessageBytes, onMessage, onState);
+      return new RedisBus(client, channelOf(prefix), maxMessageBytes, onMessage, onState);
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       throw e;
     }
   }
 
+  /** The bus channel of the prefix: {@code <prefix>:bus}. */
+  static String channelOf(String prefix) {
+    return checkPrefix(prefix) + ":bus";
+  }
+
+  /**
+   * The node's connection for commands (the shared log's scripts run on it too, so a node has one
+   * connection for commands and one for its subscription).
+   */
+  public StatefulRedisConnection<byte[], byte[]> commands() {
+    return commands;
+  }
+
   /**
    * The prefix, checked: the namespace of every key and channel, 1 to 64 letters, digits, {@code _
    * . : -}.
    */
-  static String checkPrefix(String prefix) {
+  public static String checkPrefix(String prefix) {
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
           "prefix must be 1 to 64 letters, digits, '_', '.', ':' or '-', got " + prefix);

@@ -1,5 +1,10 @@
 package dev.sente.redis.internal;
 
+import dev.sente.server.cluster.Cluster.Appended;
+import dev.sente.server.cluster.Cluster.Batch;
+import dev.sente.server.cluster.Cluster.Read;
+import dev.sente.server.cluster.Cluster.Unknown;
+import dev.sente.server.cluster.Cluster.UpToDate;
 import dev.sente.server.internal.DeliveryLog;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -24,8 +29,9 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Keys</b>, all under the prefix: {@code <prefix>:log:{<user>}} (a Redis stream; entry {@code
  * 0-n} is event {@code n}, with its append time {@code t}, size {@code s} and bytes {@code e}) and
  * {@code <prefix>:logmeta:{<user>}} (a hash: {@code epoch}, {@code seq}, the last number, and
- * {@code bytes}, the size kept). Both expire a window after the user's last append, so an idle
- * user's log leaves Redis by itself; a stream created again starts at 1 with a new epoch.
+ * {@code bytes}, the size kept). The stream expires a window after the user's last append, the hash
+ * a day after the user's last append or read ({@link #META_TTL_MILLIS}), so an idle user's log
+ * leaves Redis by itself; a log created again starts at 1 with a new epoch.
  *
  * <p><b>Atomic</b>: an append and a read are each one Lua script, timed by Redis's own clock (one
  * clock for every node), so numbers are consecutive under concurrent appends from any nodes.
@@ -33,28 +39,6 @@ import java.util.concurrent.CompletionStage;
  * newest event always stays).
  */
 public final class RedisLog {
-
-  /** How a read came out. */
-  public sealed interface Read {}
-
-  /**
-   * The cursor cannot be placed: another epoch, a number after the stream's last, or no stream
-   * (epoch null then).
-   */
-  public record Unknown(String epoch, long lastSeq) implements Read {}
-
-  /** Nothing after the cursor. */
-  public record UpToDate(String epoch, long lastSeq) implements Read {}
-
-  /**
-   * The events after the cursor, in order, the last numbered {@code lastSeq}; {@code missed} events
-   * before them were trimmed (0: none, the batch follows the cursor).
-   */
-  public record Batch(String epoch, long lastSeq, long missed, List<byte[]> events)
-      implements Read {}
-
-  /** Where an append put its events: the stream's epoch and the number of the last one. */
-  public record Appended(String epoch, long lastSeq) {}
 
   private static final String TRIM_BY_AGE =
       """
@@ -81,7 +65,9 @@ public final class RedisLog {
       end
       """;
 
-  // KEYS: stream, meta; ARGV: new epoch, maxAge, maxBytes, then size and bytes of each event
+  // KEYS: stream, meta; ARGV: new epoch, maxAge, maxBytes, metaTtl, channel, user, then size
+  // and bytes of each event. Publishes the numbered events on the channel, in the script, so
+  // that every node hears one user's appends in the order of their numbers.
   private static final String APPEND =
       TRIM_BY_AGE
           + """
@@ -96,10 +82,13 @@ public final class RedisLog {
           end
           local bytes = trimByAge(stream, meta, maxAge, at)
           local seq = tonumber(redis.call('HGET', meta, 'seq'))
-          for i = 4, #ARGV, 2 do
+          local function field(v) return #v .. ':' .. v end
+          local msg = {field('a'), field(ARGV[6]), field(epoch), field(int(seq + 1))}
+          for i = 7, #ARGV, 2 do
             seq = seq + 1
             redis.call('XADD', stream, '0-' .. int(seq), 't', int(at), 's', ARGV[i], 'e', ARGV[i + 1])
             bytes = bytes + tonumber(ARGV[i])
+            msg[#msg + 1] = field(ARGV[i + 1])
           end
           while bytes > maxBytes and redis.call('XLEN', stream) > 1 do
             local e = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
@@ -108,17 +97,25 @@ public final class RedisLog {
           end
           redis.call('HSET', meta, 'seq', int(seq), 'bytes', int(bytes))
           redis.call('PEXPIRE', stream, maxAge)
-          redis.call('PEXPIRE', meta, maxAge)
+          redis.call('PEXPIRE', meta, ARGV[4])
+          redis.call('PUBLISH', ARGV[5], table.concat(msg))
           return {epoch, seq}
           """;
 
-  // KEYS: stream, meta; ARGV: epoch, after, maxBytes, maxAge
+  // KEYS: stream, meta; ARGV: epoch, after, maxBytes, maxAge, new epoch, metaTtl. A user
+  // without a log gets one (no events, the new epoch), so every node places its clients in the
+  // epoch the next append will use.
   private static final String READ =
       TRIM_BY_AGE
           + """
           local stream, meta = KEYS[1], KEYS[2]
           local epoch = redis.call('HGET', meta, 'epoch')
-          if not epoch then return {'unknown', '', 0} end
+          if not epoch then
+            redis.call('DEL', stream)
+            epoch = ARGV[5]
+            redis.call('HSET', meta, 'epoch', epoch, 'seq', 0, 'bytes', 0)
+          end
+          redis.call('PEXPIRE', meta, ARGV[6])
           trimByAge(stream, meta, tonumber(ARGV[4]), now())
           local last = tonumber(redis.call('HGET', meta, 'seq'))
           local after = tonumber(ARGV[2])
@@ -151,10 +148,20 @@ public final class RedisLog {
   static final String APPEND_SHA = sha1(APPEND);
   private static final String READ_SHA = sha1(READ);
 
+  /**
+   * How long a user's epoch and last number stay in Redis after the user's last append or read: a
+   * day, or the window when that is longer. Longer than the events themselves, so that a client
+   * connected to a user that gets no push for a while keeps its epoch (a new epoch would report a
+   * gap to it); about 100 bytes per user.
+   */
+  static final long META_TTL_MILLIS = 24 * 3600 * 1000L;
+
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final String prefix;
+  private final byte[] channel;
   private final long maxAgeMillis;
   private final long maxUserBytes;
+  private final long metaTtlMillis;
 
   /**
    * A log on the connection.
@@ -176,6 +183,8 @@ public final class RedisLog {
     }
     this.maxAgeMillis = maxAgeMillis;
     this.maxUserBytes = maxUserBytes;
+    this.metaTtlMillis = Math.max(META_TTL_MILLIS, maxAgeMillis);
+    this.channel = bytes(RedisBus.channelOf(prefix));
   }
 
   private byte[][] keys(String user) {
@@ -198,16 +207,22 @@ public final class RedisLog {
     return value instanceof Long n ? n : Long.parseLong(text(value));
   }
 
-  /** Appends the events to the user's stream, numbered in order after its last (at least one). */
+  /**
+   * Appends the events to the user's stream, numbered in order after its last (at least one), and
+   * publishes them, numbered, on the bus channel ({@link BusMessages}).
+   */
   public CompletionStage<Appended> append(String user, List<byte[]> events) {
     Objects.requireNonNull(user, "user");
     if (events.isEmpty()) {
       throw new IllegalArgumentException("append needs at least one event");
     }
-    List<byte[]> args = new ArrayList<>(3 + 2 * events.size());
+    List<byte[]> args = new ArrayList<>(6 + 2 * events.size());
     args.add(bytes(DeliveryLog.newEpoch())); // epochs like the in-memory log's
     args.add(bytes(maxAgeMillis));
     args.add(bytes(maxUserBytes));
+    args.add(bytes(metaTtlMillis));
+    args.add(channel);
+    args.add(bytes(user));
     for (byte[] event : events) {
       args.add(bytes(event.length));
       args.add(event);
@@ -219,12 +234,18 @@ public final class RedisLog {
 
   /**
    * Reads the user's stream after the cursor {@code (epoch, afterSeq)}: at most {@code maxBytes} of
-   * events (at least one), or up to date, or unknown (see {@link Read}).
+   * events (at least one), or up to date, or unknown (see {@link Read}). A user without a log gets
+   * one, empty, so an unknown result always names the epoch the next append will use.
    */
   public CompletionStage<Read> read(String user, String epoch, long afterSeq, long maxBytes) {
     Objects.requireNonNull(user, "user");
     byte[][] args = {
-      bytes(epoch == null ? "" : epoch), bytes(afterSeq), bytes(maxBytes), bytes(maxAgeMillis)
+      bytes(epoch == null ? "" : epoch),
+      bytes(afterSeq),
+      bytes(maxBytes),
+      bytes(maxAgeMillis),
+      bytes(DeliveryLog.newEpoch()),
+      bytes(metaTtlMillis)
     };
     CompletionStage<List<Object>> reply = run(READ, READ_SHA, keys(user), args);
     return reply.thenApply(RedisLog::toRead);

@@ -2,6 +2,7 @@ package dev.sente.redis.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sente.server.cluster.Cluster;
 import dev.sente.testkit.redis.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -49,10 +50,10 @@ class RedisLogTest {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static List<String> texts(RedisLog.Read read) {
-    assertThat(read).isInstanceOf(RedisLog.Batch.class);
+  private static List<String> texts(Cluster.Read read) {
+    assertThat(read).isInstanceOf(Cluster.Batch.class);
     List<String> out = new ArrayList<>();
-    for (byte[] e : ((RedisLog.Batch) read).events()) {
+    for (byte[] e : ((Cluster.Batch) read).events()) {
       out.add(new String(e, StandardCharsets.UTF_8));
     }
     return out;
@@ -66,24 +67,24 @@ class RedisLogTest {
   void twoNodesAppendingAtOnceNumberOneStreamWithoutGapsOrCopies() throws Exception {
     RedisLog a = new RedisLog(nodeA, "numbers", 60_000, 1 << 20);
     RedisLog b = new RedisLog(nodeB, "numbers", 60_000, 1 << 20);
-    List<CompletableFuture<RedisLog.Appended>> appends = new ArrayList<>();
+    List<CompletableFuture<Cluster.Appended>> appends = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       RedisLog log = i % 2 == 0 ? a : b;
       appends.add(log.append("alice", List.of(event("e" + i))).toCompletableFuture());
     }
     List<Long> numbers = new ArrayList<>();
     String epoch = null;
-    for (CompletableFuture<RedisLog.Appended> f : appends) {
-      RedisLog.Appended appended = f.get(10, TimeUnit.SECONDS);
+    for (CompletableFuture<Cluster.Appended> f : appends) {
+      Cluster.Appended appended = f.get(10, TimeUnit.SECONDS);
       numbers.add(appended.lastSeq());
       epoch = epoch == null ? appended.epoch() : epoch;
       assertThat(appended.epoch()).as("one epoch for the stream").isEqualTo(epoch);
     }
     assertThat(numbers).doesNotHaveDuplicates().hasSize(200);
     assertThat(numbers.stream().mapToLong(Long::longValue).max().orElseThrow()).isEqualTo(200);
-    RedisLog.Read read = get(a.read("alice", epoch, 0, 1 << 20));
-    assertThat(((RedisLog.Batch) read).lastSeq()).isEqualTo(200);
-    assertThat(((RedisLog.Batch) read).missed()).isZero();
+    Cluster.Read read = get(a.read("alice", epoch, 0, 1 << 20));
+    assertThat(((Cluster.Batch) read).lastSeq()).isEqualTo(200);
+    assertThat(((Cluster.Batch) read).missed()).isZero();
     assertThat(texts(read)).hasSize(200);
     assertThat(get(b.append("alice", List.of(event("x"), event("y")))).lastSeq()).isEqualTo(202);
   }
@@ -93,22 +94,26 @@ class RedisLogTest {
     RedisLog log = new RedisLog(nodeA, "cursors", 60_000, 1 << 20);
     String epoch = get(log.append("bob", List.of(event("1"), event("2"), event("3")))).epoch();
     assertThat(texts(get(log.read("bob", epoch, 1, 1 << 20)))).containsExactly("2", "3");
-    assertThat(get(log.read("bob", epoch, 3, 1 << 20))).isEqualTo(new RedisLog.UpToDate(epoch, 3));
+    assertThat(get(log.read("bob", epoch, 3, 1 << 20))).isEqualTo(new Cluster.UpToDate(epoch, 3));
     assertThat(get(log.read("bob", "other", 1, 1 << 20)))
         .as("another epoch")
-        .isEqualTo(new RedisLog.Unknown(epoch, 3));
+        .isEqualTo(new Cluster.Unknown(epoch, 3));
     assertThat(get(log.read("bob", epoch, 4, 1 << 20)))
         .as("the future")
-        .isInstanceOf(RedisLog.Unknown.class);
+        .isInstanceOf(Cluster.Unknown.class);
     assertThat(get(log.read("bob", epoch, -1, 1 << 20)))
         .as("negative")
-        .isInstanceOf(RedisLog.Unknown.class);
-    assertThat(get(log.read("nobody", epoch, 0, 1 << 20)))
-        .as("no stream, and a read makes none")
-        .isEqualTo(new RedisLog.Unknown(null, 0));
-    assertThat(redis.command("EXISTS", "cursors:logmeta:{nobody}")).isEqualTo("0");
+        .isInstanceOf(Cluster.Unknown.class);
+    Cluster.Read nobody = get(log.read("nobody", epoch, 0, 1 << 20));
+    assertThat(nobody).as("no log").isInstanceOf(Cluster.Unknown.class);
+    Cluster.Unknown made = (Cluster.Unknown) nobody;
+    assertThat(made.epoch()).as("a read makes an empty one, with its epoch").isNotNull();
+    assertThat(made.lastSeq()).isZero();
+    assertThat(get(log.append("nobody", List.of(event("x")))))
+        .as("the next append numbers in it")
+        .isEqualTo(new Cluster.Appended(made.epoch(), 1));
     // a budget: at least one event, then as many as fit
-    RedisLog.Batch one = (RedisLog.Batch) get(log.read("bob", epoch, 0, 1));
+    Cluster.Batch one = (Cluster.Batch) get(log.read("bob", epoch, 0, 1));
     assertThat(one.lastSeq()).isEqualTo(1);
     assertThat(one.events()).hasSize(1);
   }
@@ -124,29 +129,67 @@ class RedisLogTest {
                   List.of(event(String.valueOf(i).repeat(30 / String.valueOf(i).length())))))
               .epoch();
     }
-    RedisLog.Batch batch = (RedisLog.Batch) get(log.read("carol", epoch, 0, 1 << 20));
+    Cluster.Batch batch = (Cluster.Batch) get(log.read("carol", epoch, 0, 1 << 20));
     assertThat(batch.missed()).as("7 of 10 trimmed to keep 100 bytes").isEqualTo(7);
     assertThat(batch.lastSeq()).isEqualTo(10);
     assertThat(batch.events()).hasSize(3);
     // the newest stays even alone over the bound
     get(log.append("carol", List.of(event("z".repeat(500)))));
-    RedisLog.Batch big = (RedisLog.Batch) get(log.read("carol", epoch, 10, 1 << 20));
+    Cluster.Batch big = (Cluster.Batch) get(log.read("carol", epoch, 10, 1 << 20));
     assertThat(big.events()).hasSize(1);
     assertThat(big.missed()).isZero();
   }
 
   @Test
-  void pastItsAgeAUsersLogLeavesRedisAndAReadSaysUnknown() throws Exception {
+  void pastItsAgeAUsersEventsLeaveRedisAndItsEpochStaysForADay() throws Exception {
     RedisLog log = new RedisLog(nodeA, "age", 300, 1 << 20);
     String epoch = get(log.append("dave", List.of(event("old")))).epoch();
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> "0".equals(redis.command("EXISTS", "age:log:{dave}", "age:logmeta:{dave}")));
-    assertThat(get(log.read("dave", epoch, 0, 1 << 20))).isEqualTo(new RedisLog.Unknown(null, 0));
-    RedisLog.Appended again = get(log.append("dave", List.of(event("new"))));
-    assertThat(again.lastSeq()).as("a new stream starts at 1").isEqualTo(1);
-    assertThat(again.epoch()).as("with a new epoch").isNotEqualTo(epoch);
+        .until(() -> "0".equals(redis.command("EXISTS", "age:log:{dave}")));
+    assertThat(Long.parseLong(redis.command("PTTL", "age:logmeta:{dave}")))
+        .as("the epoch and number stay a day")
+        .isGreaterThan(RedisLog.META_TTL_MILLIS - 60_000);
+    Cluster.Batch gone = (Cluster.Batch) get(log.read("dave", epoch, 0, 1 << 20));
+    assertThat(gone.missed()).as("the aged event is a known gap").isEqualTo(1);
+    assertThat(gone.events()).isEmpty();
+    Cluster.Appended again = get(log.append("dave", List.of(event("new"))));
+    assertThat(again).as("the numbering goes on").isEqualTo(new Cluster.Appended(epoch, 2));
+    redis.command("DEL", "age:logmeta:{dave}");
+    Cluster.Appended fresh = get(log.append("dave", List.of(event("newer"))));
+    assertThat(fresh.lastSeq()).as("a log made again starts at 1").isEqualTo(1);
+    assertThat(fresh.epoch()).as("with a new epoch").isNotEqualTo(epoch);
+  }
+
+  @Test
+  void anAppendIsPublishedNumberedOnTheBusChannel() throws Exception {
+    var subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
+    List<byte[]> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    subscriber.addListener(
+        new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+          @Override
+          public void message(byte[] channel, byte[] message) {
+            heard.add(message);
+          }
+        });
+    subscriber.sync().subscribe("pub:bus".getBytes(StandardCharsets.UTF_8));
+    try {
+      RedisLog log = new RedisLog(nodeA, "pub", 60_000, 1 << 20);
+      get(log.append("hé:llo", List.of(event("one"))));
+      Cluster.Appended two = get(log.append("hé:llo", List.of(event("two"), event("3:x"))));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
+      BusMessages.Append first = BusMessages.append(heard.get(0));
+      BusMessages.Append second = BusMessages.append(heard.get(1));
+      assertThat(first.user()).isEqualTo("hé:llo");
+      assertThat(first.epoch()).isEqualTo(two.epoch());
+      assertThat(first.firstSeq()).isEqualTo(1);
+      assertThat(second.firstSeq()).isEqualTo(2);
+      assertThat(second.events().stream().map(e -> new String(e, StandardCharsets.UTF_8)))
+          .containsExactly("two", "3:x");
+    } finally {
+      subscriber.close();
+    }
   }
 
   @Test
@@ -154,10 +197,10 @@ class RedisLogTest {
     RedisLog log = new RedisLog(nodeA, "big", 60_000, 1 << 20);
     String epoch = get(log.append("frank", List.of(event("first")))).epoch();
     redis.command("HSET", "big:logmeta:{frank}", "seq", "99999999999999");
-    RedisLog.Appended appended = get(log.append("frank", List.of(event("a"), event("b"))));
+    Cluster.Appended appended = get(log.append("frank", List.of(event("a"), event("b"))));
     assertThat(appended.lastSeq()).isEqualTo(100_000_000_000_001L);
-    RedisLog.Batch batch =
-        (RedisLog.Batch) get(log.read("frank", epoch, 99_999_999_999_999L, 1 << 20));
+    Cluster.Batch batch =
+        (Cluster.Batch) get(log.read("frank", epoch, 99_999_999_999_999L, 1 << 20));
     assertThat(batch.lastSeq()).isEqualTo(100_000_000_000_001L);
     assertThat(texts(batch)).containsExactly("a", "b");
   }
@@ -191,6 +234,6 @@ class RedisLogTest {
             StandardCharsets.UTF_8);
     assertThat(get(b.read("eve", epochA, 0, 1 << 20)))
         .as("tenant-a's epoch means nothing to tenant-b")
-        .isInstanceOf(RedisLog.Unknown.class);
+        .isInstanceOf(Cluster.Unknown.class);
   }
 }

@@ -1,0 +1,274 @@
+package dev.sente.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sente.client.Backoff;
+import dev.sente.client.ClientState;
+import dev.sente.client.Recovery;
+import dev.sente.client.SenteClient;
+import dev.sente.client.Transport;
+import dev.sente.jetty.JettyServer;
+import dev.sente.jetty.SenteJetty;
+import dev.sente.server.SenteServer;
+import dev.sente.testkit.faults.DeliveryCounter;
+import dev.sente.testkit.faults.FaultProxy;
+import dev.sente.testkit.faults.SteadySender;
+import dev.sente.testkit.redis.RedisServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three nodes of one cluster, each a Jetty server on its own port, sharing a real redis-server:
+ * pushes made on any node reach the user's clients on every node and transport, and a client that
+ * reconnects to another node resumes there from the shared log, counting what arrived.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClusterPushTest {
+  private static final String EVENT = "test/n";
+  private static final Backoff FAST =
+      Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200), Backoff.Jitter.NONE);
+
+  private static RedisServer redis;
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private String prefix;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    while (!resources.isEmpty()) {
+      resources.pop().close();
+    }
+  }
+
+  private <T extends AutoCloseable> T closedAfterwards(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  private static ConditionFactory eventually() {
+    return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10));
+  }
+
+  /** A node of the test's cluster (its own prefix), with its Jetty server on a free port. */
+  private record Node(SenteServer sente, JettyServer jetty, RedisCluster cluster) {
+    URI uri() {
+      return URI.create("http://127.0.0.1:" + jetty.port() + "/chsk");
+    }
+  }
+
+  private Node node(TestInfo test) {
+    if (prefix == null) {
+      prefix = "t-" + test.getTestMethod().orElseThrow().getName().hashCode();
+    }
+    RedisCluster cluster = RedisCluster.create(redis.uri(), prefix);
+    SenteServer sente =
+        closedAfterwards(
+            SenteServer.builder()
+                .userId(request -> request.cookie("user"))
+                .cluster(cluster)
+                .build());
+    JettyServer jetty =
+        closedAfterwards(SenteJetty.server(sente).host("127.0.0.1").port(0).start());
+    return new Node(sente, jetty, cluster);
+  }
+
+  private SenteClient client(URI uri, String user, Transport transport) throws Exception {
+    SenteClient client =
+        closedAfterwards(
+            SenteClient.builder(uri)
+                .transport(transport)
+                .cookie("user", user)
+                .backoff(FAST)
+                .upgradeRetryInterval(Duration.ofMillis(200))
+                .build());
+    return client;
+  }
+
+  @Test
+  void aPushOnOneNodeReachesEveryClientOfTheUserOnEveryNodeAndTransport(TestInfo test)
+      throws Exception {
+    Node one = node(test);
+    Node two = node(test);
+    Node three = node(test);
+    SenteClient aliceWs = client(one.uri(), "alice", Transport.WEBSOCKET);
+    SenteClient aliceAjax = client(two.uri(), "alice", Transport.AJAX);
+    SenteClient bob = client(three.uri(), "bob", Transport.WEBSOCKET);
+    DeliveryCounter onWs = DeliveryCounter.onClient(aliceWs, EVENT);
+    DeliveryCounter onAjax = DeliveryCounter.onClient(aliceAjax, EVENT);
+    DeliveryCounter onBob = DeliveryCounter.onClient(bob, EVENT);
+    for (SenteClient c : List.of(aliceWs, aliceAjax, bob)) {
+      c.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
+    eventually().until(() -> two.sente().connectedUsers().any().contains("alice"));
+
+    for (long seq = 1; seq <= 200; seq++) {
+      three
+          .sente()
+          .send("alice", EVENT, DeliveryCounter.numbered(seq)); // alice has no client there
+    }
+    eventually().until(() -> onWs.distinct() == 200 && onAjax.distinct() == 200);
+    assertThat(onWs.report(200).perfect()).as(onWs.report(200).toString()).isTrue();
+    assertThat(onAjax.report(200).perfect()).as(onAjax.report(200).toString()).isTrue();
+
+    three.sente().send("bob", EVENT, DeliveryCounter.numbered(1));
+    eventually().until(() -> onBob.distinct() == 1);
+    assertThat(onBob.arrivals()).as("bob gets his event only, once").isEqualTo(1);
+    assertThat(onWs.arrivals()).as("alice gets none of bob's").isEqualTo(200);
+  }
+
+  @Test
+  void aWebSocketThatReconnectsToAnotherNodeResumesThereWithNothingLost(TestInfo test)
+      throws Exception {
+    Node one = node(test);
+    Node two = node(test);
+    Node sender = node(test);
+    FaultProxy proxy = closedAfterwards(FaultProxy.to(one.jetty().port()));
+    SenteClient alice = client(proxy.uri().resolve("/chsk"), "alice", Transport.WEBSOCKET);
+    List<Optional<Recovery>> reopens = new CopyOnWriteArrayList<>();
+    List<Integer> portsOpened = new CopyOnWriteArrayList<>();
+    AtomicInteger opens = new AtomicInteger();
+    alice.onState(
+        state -> {
+          if (state instanceof ClientState.Open open) {
+            portsOpened.add(proxy.targetPort());
+            opens.incrementAndGet();
+            if (!open.firstOpen()) {
+              reopens.add(open.recovery());
+            }
+          }
+        });
+    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
+    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
+    SteadySender pushes =
+        closedAfterwards(
+            SteadySender.pushing(sender.sente(), "alice", EVENT, Long.MAX_VALUE / 2, 200));
+    List<Integer> moves = new ArrayList<>(List.of(two.jetty().port(), one.jetty().port()));
+    moves.add(two.jetty().port());
+    for (int port : moves) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen + 20);
+      int before = opens.get();
+      proxy.retarget(port);
+      proxy.cut(Duration.ofMillis(300)); // pushes go on meanwhile, to nobody connected
+      eventually().until(() -> opens.get() > before);
+    }
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 10);
+    pushes.close();
+    long sent = pushes.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    assertThat(portsOpened.subList(1, portsOpened.size()))
+        .as("each reopen on the node it was sent to")
+        .containsExactlyElementsOf(moves);
+    assertThat(reopens)
+        .as("every reopen recovered")
+        .allMatch(r -> r.orElse(null) instanceof Recovery.Recovered);
+  }
+
+  @Test
+  void aNodeWhoseSubscriptionDroppedCatchesUpWithNothingLost(TestInfo test) throws Exception {
+    Node one = node(test);
+    Node sender = node(test);
+    SenteClient alice = client(one.uri(), "alice", Transport.WEBSOCKET);
+    List<Recovery> gaps = new CopyOnWriteArrayList<>();
+    alice.onState(
+        state -> {
+          if (state instanceof ClientState.Open open && open.recovery().isPresent()) {
+            gaps.add(open.recovery().get());
+          }
+        });
+    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
+    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
+    long seq = 0;
+    for (int round = 0; round < 3; round++) {
+      long downs = one.cluster().busStats().downs();
+      redis.command("CLIENT", "KILL", "TYPE", "pubsub"); // every node's subscription drops
+      for (int i = 0; i < 20; i++) {
+        sender.sente().send("alice", EVENT, DeliveryCounter.numbered(++seq));
+      }
+      eventually().until(() -> one.cluster().busStats().downs() > downs && one.cluster().isUp());
+    }
+    long last = seq;
+    eventually().until(() -> counter.distinct() >= last);
+    DeliveryCounter.Report report = counter.report(last);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    assertThat(gaps).as("nothing was lost: no gap").isEmpty();
+  }
+
+  @Test
+  void redisKilledAndRestartedEmptyIsAReportedGapAndPushesFlowAgain(TestInfo test)
+      throws Exception {
+    Node one = node(test);
+    Node sender = node(test);
+    SenteClient alice = client(one.uri(), "alice", Transport.WEBSOCKET);
+    List<Recovery> gaps = new CopyOnWriteArrayList<>();
+    alice.onState(
+        state -> {
+          if (state instanceof ClientState.Open open && open.recovery().isPresent()) {
+            gaps.add(open.recovery().get());
+          }
+        });
+    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
+    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
+    for (long seq = 1; seq <= 10; seq++) {
+      sender.sente().send("alice", EVENT, DeliveryCounter.numbered(seq));
+    }
+    eventually().until(() -> counter.distinct() == 10);
+
+    redis.kill();
+    eventually().until(() -> !one.cluster().isUp() && !sender.cluster().isUp());
+    for (long seq = 11; seq <= 15; seq++) {
+      sender.sente().send("alice", EVENT, DeliveryCounter.numbered(seq)); // Redis is away: lost
+    }
+    redis.restart(); // empty: the shared log is gone, the next push starts a new epoch
+    eventually().until(() -> one.cluster().isUp() && sender.cluster().isUp());
+    eventually()
+        .untilAsserted(
+            () -> {
+              sender.sente().send("alice", "test/probe", null);
+              assertThat(gaps).as("the lost events are reported as a gap").isNotEmpty();
+            });
+    assertThat(gaps.get(0)).isInstanceOf(Recovery.Gap.class);
+    counter.clear();
+    for (long seq = 1; seq <= 50; seq++) {
+      sender.sente().send("alice", EVENT, DeliveryCounter.numbered(seq));
+    }
+    eventually().until(() -> counter.distinct() == 50);
+    DeliveryCounter.Report report = counter.report(50);
+    assertThat(report.perfect()).as("after Redis is back: " + report).isTrue();
+    assertThat(alice.state()).isInstanceOf(ClientState.Open.class);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.sente.redis.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The bus's message format, and what it does with messages that do not parse. */
+class BusMessagesTest {
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anAppendReadsItsUserEpochNumberAndEventsWhateverBytesTheyHold() {
+    BusMessages.Append append = BusMessages.append(bytes("1:a5:a:b:c8:AbCdEfGh2:424:1:2:0:"));
+    assertThat(append.user()).isEqualTo("a:b:c");
+    assertThat(append.epoch()).isEqualTo("AbCdEfGh");
+    assertThat(append.firstSeq()).isEqualTo(42);
+    assertThat(append.events()).hasSize(2);
+    assertThat(new String(append.events().get(0), StandardCharsets.UTF_8)).isEqualTo("1:2:");
+    assertThat(append.events().get(1)).isEmpty();
+  }
+
+  @Test
+  void anotherKindIsNotAnAppend() {
+    assertThat(BusMessages.append(bytes("1:p3:abc"))).isNull();
+  }
+
+  @Test
+  void malformedMessagesAreRefusedNeverReadPastTheirEnd() {
+    for (String bad :
+        new String[] {
+          "1:a5:alice", // too few fields
+          "1:a5:alice8:AbCdEfGh1:x1:e", // not a number
+          "1:a5:alice8:AbCdEfGh1:01:e", // below 1
+          "1:a5:alice8:AbCdEfGh1:199:e", // cut short
+          "1:a5:alice8:AbCdEfGh1:1x:e", // a length that is not digits
+          "1:a5:alice8:AbCdEfGh1:11234567890:e", // a length of 10 digits
+          "1:a5:alice8:AbCdEfGh1:1:e", // a field with no length
+          "3" // no colon
+        }) {
+      assertThatThrownBy(() -> BusMessages.append(bytes(bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}
