@@ -1,0 +1,130 @@
+package dev.sente.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sente.core.Event;
+import dev.sente.core.time.ManualScheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node's copy of a cluster's shared log in its {@link DeliveryLog}: events numbered elsewhere
+ * land once and in order whatever path brings them, a copy made before a cursor opens takes the
+ * shared epoch and numbers, older events go before the oldest, and a new epoch or a jump is a gap
+ * of unknown size for the cursors, never a silent one.
+ */
+class SharedStreamTest {
+  private final ManualScheduler time = new ManualScheduler();
+  private final DeliveryLog log = new DeliveryLog(time::nowMillis, 120_000, 10_000, 100_000);
+
+  private static List<Event> events(int from, int to) {
+    List<Event> out = new ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      out.add(Event.of("t/e", i));
+    }
+    return out;
+  }
+
+  private static int[] sizes(int n) {
+    int[] out = new int[n];
+    java.util.Arrays.fill(out, 10);
+    return out;
+  }
+
+  private static List<Object> data(ReadResult result) {
+    assertThat(result).isInstanceOf(ReadResult.Batch.class);
+    List<Object> out = new ArrayList<>();
+    for (Event e : ((ReadResult.Batch) result).events()) {
+      out.add(e.data());
+    }
+    return out;
+  }
+
+  @Test
+  void aCopyTakesTheSharedEpochAndNumbersAndAppliesOnlyWhatFollowsItsLast() {
+    Cursor pin = log.openShared("alice", "EPOCH-01", 6, events(6, 8), sizes(3), null, true);
+    assertThat(log.epoch("alice")).isEqualTo("EPOCH-01");
+    assertThat(log.firstSeq("alice")).isEqualTo(6);
+    assertThat(log.lastSeq("alice")).isEqualTo(8);
+    AtomicInteger woken = new AtomicInteger();
+    Cursor cursor = log.open("alice", woken::incrementAndGet, true);
+    pin.close();
+    assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class); // armed at 8
+
+    assertThat(log.appendNumbered("alice", "EPOCH-01", 7, events(7, 9), sizes(3)))
+        .as("overlapping: only 9 is new")
+        .isEqualTo(DeliveryLog.Numbered.APPENDED);
+    assertThat(woken).hasValue(1);
+    assertThat(data(cursor.next(1000))).containsExactly(9);
+    assertThat(log.appendNumbered("alice", "EPOCH-01", 8, events(8, 9), sizes(2)))
+        .isEqualTo(DeliveryLog.Numbered.DUPLICATE);
+    assertThat(log.appendNumbered("alice", "EPOCH-01", 11, events(11, 11), sizes(1)))
+        .as("10 is missing")
+        .isEqualTo(DeliveryLog.Numbered.HOLE);
+    assertThat(log.appendNumbered("alice", "OTHER-01", 10, events(10, 10), sizes(1)))
+        .isEqualTo(DeliveryLog.Numbered.OTHER_EPOCH);
+    assertThat(log.appendNumbered("bob", "EPOCH-01", 1, events(1, 1), sizes(1)))
+        .as("never creates a stream")
+        .isEqualTo(DeliveryLog.Numbered.NO_STREAM);
+    assertThat(log.hasStream("bob")).isFalse();
+    assertThat(log.lastSeq("alice")).isEqualTo(9);
+    assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
+  }
+
+  @Test
+  void olderEventsTheCopyLacksGoBeforeItsOldestForAClientFurtherBehind() {
+    Cursor first = log.openShared("alice", "EPOCH-01", 11, events(11, 12), sizes(2), null, true);
+    // a second client, at 7, opens on this node: the shared log still has 8..12
+    Cursor pin = log.openShared("alice", "EPOCH-01", 8, events(8, 12), sizes(5), null, true);
+    Cursor behind = log.open("alice", null, true);
+    pin.close();
+    assertThat(behind.resume("EPOCH-01", 7).recovered()).isTrue();
+    assertThat(data(behind.next(1000))).containsExactly(8, 9, 10, 11, 12);
+    assertThat(log.firstSeq("alice")).isEqualTo(8);
+    assertThat(first.next(1000))
+        .as("the first client stays where it was")
+        .isInstanceOf(ReadResult.UpToDate.class);
+  }
+
+  @Test
+  void aNewEpochStartsTheCopyAgainAndItsCursorsAreToldOfAGapOfUnknownSize() {
+    Cursor pin = log.openShared("alice", "EPOCH-01", 1, events(1, 3), sizes(3), null, true);
+    AtomicInteger woken = new AtomicInteger();
+    Cursor cursor = log.open("alice", woken::incrementAndGet, true);
+    pin.close();
+    assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
+
+    assertThat(log.syncShared("alice", "EPOCH-02", 1, events(101, 102), sizes(2))).isTrue();
+    assertThat(woken).as("the armed cursor is woken").hasValue(1);
+    assertThat(log.epoch("alice")).isEqualTo("EPOCH-02");
+    ReadResult.Batch batch = (ReadResult.Batch) cursor.next(1000);
+    assertThat(batch.gap()).as("unknown").isNull();
+    assertThat(batch.hasGap()).isTrue();
+    assertThat(batch.epoch()).isEqualTo("EPOCH-02");
+    assertThat(data(batch)).containsExactly(101, 102);
+    assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
+    assertThat(log.stats().bytes()).as("the old epoch's bytes are given back").isEqualTo(20);
+    assertThat(log.syncShared("nobody", "EPOCH-02", 1, events(1, 1), sizes(1))).isFalse();
+  }
+
+  @Test
+  void aPushTheSharedLogRefusedIsAGapForTheUsersCursorsHere() {
+    Cursor pin = log.openShared("alice", "EPOCH-01", 1, events(1, 2), sizes(2), null, true);
+    AtomicInteger woken = new AtomicInteger();
+    Cursor cursor = log.open("alice", woken::incrementAndGet, true);
+    pin.close();
+    assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
+    log.markLost("alice");
+    assertThat(woken).hasValue(1);
+    ReadResult.Batch gap = (ReadResult.Batch) cursor.next(1000);
+    assertThat(gap.hasGap()).isTrue();
+    assertThat(gap.gap()).isNull();
+    assertThat(gap.events()).isEmpty();
+    assertThat(gap.lastSeq()).isEqualTo(2);
+    assertThat(cursor.next(1000)).as("reported once").isInstanceOf(ReadResult.UpToDate.class);
+    log.markLost("nobody"); // no stream: nothing happens
+    assertThat(log.hasStream("nobody")).isFalse();
+  }
+}
