@@ -31,6 +31,7 @@ public final class RedisCluster implements Cluster {
 
   private final URI uri;
   private final String prefix;
+  private final String node = java.util.UUID.randomUUID().toString();
   private volatile RedisBus bus;
   private volatile RedisLog log;
   private volatile long maxMessageBytes;
@@ -80,7 +81,7 @@ public final class RedisCluster implements Cluster {
             uri,
             prefix,
             (int) Math.min(Integer.MAX_VALUE, settings.maxMessageBytes() + 1024),
-            message -> hear(message, listener),
+            message -> hear(node, message, listener),
             state -> {
               if (state == RedisBus.State.UP) {
                 listener.up();
@@ -93,17 +94,28 @@ public final class RedisCluster implements Cluster {
     this.bus = started;
   }
 
-  private static void hear(byte[] message, Listener listener) {
-    BusMessages.Append append;
+  private static void hear(String self, byte[] message, Listener listener) {
+    BusMessages.Message read;
     try {
-      append = BusMessages.append(message);
+      read = BusMessages.read(message);
     } catch (IllegalArgumentException e) {
       LOG.warn("Ignored a malformed message on the bus: {}", e.getMessage());
       return;
     }
-    if (append != null) {
-      listener.appended(append.user(), append.epoch(), append.firstSeq(), append.events());
+    if (read instanceof BusMessages.Append a) {
+      listener.appended(a.user(), a.epoch(), a.firstSeq(), a.events());
+    } else if (read instanceof BusMessages.Disconnect d && !d.node().equals(self)) {
+      listener.disconnect(d.user());
     }
+  }
+
+  @Override
+  public CompletionStage<Boolean> disconnect(String user) {
+    RedisBus started = bus;
+    if (started == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return started.publish(BusMessages.disconnect(node, Objects.requireNonNull(user, "user")));
   }
 
   @Override

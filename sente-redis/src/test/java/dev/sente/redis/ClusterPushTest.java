@@ -271,4 +271,41 @@ class ClusterPushTest {
     assertThat(report.perfect()).as("after Redis is back: " + report).isTrue();
     assertThat(alice.state()).isInstanceOf(ClientState.Open.class);
   }
+
+  @Test
+  void disconnectOnOneNodeClosesTheUsersConnectionsOnEveryNode(TestInfo test) throws Exception {
+    Node one = node(test);
+    Node two = node(test);
+    Node three = node(test);
+    SenteClient aliceWs = client(one.uri(), "alice", Transport.WEBSOCKET);
+    SenteClient aliceAjax = client(two.uri(), "alice", Transport.AJAX);
+    SenteClient bob = client(two.uri(), "bob", Transport.WEBSOCKET);
+    AtomicInteger reopened = new AtomicInteger();
+    AtomicInteger bobLeftOpen = new AtomicInteger();
+    for (SenteClient c : List.of(aliceWs, aliceAjax, bob)) {
+      AtomicInteger count = c == bob ? bobLeftOpen : reopened;
+      c.onState(
+          state -> {
+            if (c == bob ? !(state instanceof ClientState.Open) : isReopen(state)) {
+              count.incrementAndGet();
+            }
+          });
+      c.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    eventually()
+        .until(() -> two.sente().connectedUsers().any().containsAll(List.of("alice", "bob")));
+    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
+    bobLeftOpen.set(0); // the states before bob's first open
+
+    assertThat(three.sente().disconnect("alice")).as("none of hers on the node asked").isZero();
+    eventually().until(() -> reopened.get() >= 2); // each of her clients got a fresh handshake
+    Awaitility.await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> bobLeftOpen.get() == 0); // bob, on a node that closed alice's, stays open
+  }
+
+  private static boolean isReopen(ClientState state) {
+    return state instanceof ClientState.Open open && !open.firstOpen();
+  }
 }

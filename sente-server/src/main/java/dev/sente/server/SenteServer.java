@@ -82,7 +82,8 @@ public interface SenteServer extends AutoCloseable {
    * Closes every connection of a user (Sente's {@code [:chsk/close]}); its clients reconnect by
    * themselves, and get a fresh handshake with the user id resolved again (after a log-out, say).
    * WebSockets are closed with 1000; an Ajax client's held poll is answered and its next poll gets
-   * the handshake. Returns how many sockets and held polls were closed.
+   * the handshake. Returns how many sockets and held polls were closed. In a cluster every node
+   * closes the user's connections; the count is this node's.
    */
   int disconnect(String userId);
 

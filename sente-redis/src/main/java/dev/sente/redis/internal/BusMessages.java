@@ -11,6 +11,7 @@ import java.util.List;
  * <ul>
  *   <li>{@code a}, an append (published by the append script): the user, the epoch, the number of
  *       the first event, then each event's bytes.
+ *   <li>{@code d}, a disconnect: the node that sent it, the user.
  * </ul>
  *
  * A message that does not parse is refused with an {@link IllegalArgumentException}, never read
@@ -19,8 +20,46 @@ import java.util.List;
 public final class BusMessages {
   private BusMessages() {}
 
+  /** A message heard on the bus. */
+  public sealed interface Message permits Append, Disconnect {}
+
   /** An append heard on the bus. */
-  public record Append(String user, String epoch, long firstSeq, List<byte[]> events) {}
+  public record Append(String user, String epoch, long firstSeq, List<byte[]> events)
+      implements Message {}
+
+  /** A node's {@code disconnect(user)}. */
+  public record Disconnect(String node, String user) implements Message {}
+
+  /** A disconnect message. */
+  public static byte[] disconnect(String node, String user) {
+    return encode("d", node, user);
+  }
+
+  private static byte[] encode(String... fields) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (String field : fields) {
+      byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+      out.writeBytes((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+      out.writeBytes(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  /** The message, or null when it is of a kind this node does not know (a newer node's). */
+  public static Message read(byte[] message) {
+    List<byte[]> f = fields(message);
+    String kind = f.isEmpty() ? "" : text(f.get(0));
+    if ("a".equals(kind)) {
+      return append(f);
+    }
+    if ("d".equals(kind)) {
+      if (f.size() != 3) {
+        throw new IllegalArgumentException("a disconnect message needs a node and a user");
+      }
+      return new Disconnect(text(f.get(1)), text(f.get(2)));
+    }
+    return null;
+  }
 
   /** The fields of a message. */
   static List<byte[]> fields(byte[] message) {
@@ -50,10 +89,10 @@ public final class BusMessages {
 
   /** The append in a message, or null when the message is of another kind. */
   public static Append append(byte[] message) {
-    List<byte[]> f = fields(message);
-    if (f.isEmpty() || !"a".equals(text(f.get(0)))) {
-      return null;
-    }
+    return read(message) instanceof Append a ? a : null;
+  }
+
+  private static Append append(List<byte[]> f) {
     if (f.size() < 5) {
       throw new IllegalArgumentException(
           "an append message needs a user, an epoch, a number, events");

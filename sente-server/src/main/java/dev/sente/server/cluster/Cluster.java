@@ -48,6 +48,11 @@ public interface Cluster extends AutoCloseable {
      */
     void appended(String user, String epoch, long firstSeq, List<byte[]> events);
 
+    /**
+     * Another node's {@link Cluster#disconnect}: close every connection of the user on this node.
+     */
+    void disconnect(String user);
+
     /** The bus went down: appends may be missed until {@link #up()}. */
     void down();
 
@@ -91,6 +96,12 @@ public interface Cluster extends AutoCloseable {
    * most {@code maxBytes} of events, at least one.
    */
   CompletionStage<Read> read(String user, String epoch, long afterSeq, long maxBytes);
+
+  /**
+   * Tells every other node to close the user's connections (the server's {@code disconnect(user)}
+   * closes those on its own node itself); at most once, like the bus.
+   */
+  CompletionStage<Boolean> disconnect(String user);
 
   /** Whether the bus is up now: appends are heard. */
   boolean isUp();

@@ -59,10 +59,17 @@ final class ClusterFeed implements Cluster.Listener {
   private final LogLimiter failures =
       new LogLimiter(10, LogLimiter.DEFAULT_INTERVAL_MILLIS, System::currentTimeMillis);
   private final LongAdder appendFailures = new LongAdder();
+  private final Consumer<String> disconnectHere;
 
   ClusterFeed(
-      Cluster cluster, DeliveryLog log, Protocol protocol, long maxMessageBytes, long readBytes) {
+      Cluster cluster,
+      DeliveryLog log,
+      Protocol protocol,
+      long maxMessageBytes,
+      long readBytes,
+      Consumer<String> disconnectHere) {
     this.cluster = cluster;
+    this.disconnectHere = disconnectHere;
     this.log = log;
     this.protocol = protocol;
     this.maxMessageBytes = maxMessageBytes;
@@ -188,6 +195,30 @@ final class ClusterFeed implements Cluster.Listener {
     if (done == DeliveryLog.Numbered.HOLE || done == DeliveryLog.Numbered.OTHER_EPOCH) {
       catchUp(user);
     }
+  }
+
+  /** Asks the other nodes to close the user's connections; this node closes its own. */
+  void disconnectElsewhere(String user) {
+    CompletableFuture<Boolean> sent;
+    try {
+      sent = cluster.disconnect(user).toCompletableFuture();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (ok, error) -> {
+          if ((error != null || !Boolean.TRUE.equals(ok)) && failures.acquire() >= 0) {
+            LOG.warn(
+                "disconnect({}) reached this node only: the cluster's bus did not take it{}",
+                safe(user),
+                error == null ? "" : " (" + error + ")");
+          }
+        });
+  }
+
+  @Override
+  public void disconnect(String user) {
+    disconnectHere.accept(user);
   }
 
   @Override

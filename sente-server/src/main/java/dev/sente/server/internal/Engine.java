@@ -88,7 +88,12 @@ public final class Engine implements SenteServer, SenteEndpoint {
             .map(
                 c ->
                     new ClusterFeed(
-                        c, log, protocol, config.maxMessageBytes(), config.resumeMaxUserBytes()))
+                        c,
+                        log,
+                        protocol,
+                        config.maxMessageBytes(),
+                        config.resumeMaxUserBytes(),
+                        this::disconnectHere))
             .orElse(null);
     this.feed = new LogFeed(protocol, config, log, cluster, scheduler, this::isClosed);
     this.buffers = new PushBuffers(scheduler, feed::deliver);
@@ -269,9 +274,17 @@ public final class Engine implements SenteServer, SenteEndpoint {
     return count;
   }
 
+  /** In a cluster, the other nodes close the user's connections too; returns those closed here. */
   @Override
   public int disconnect(String userId) {
     Objects.requireNonNull(userId, "userId");
+    if (cluster != null) {
+      cluster.disconnectElsewhere(userId);
+    }
+    return disconnectHere(userId);
+  }
+
+  private int disconnectHere(String userId) {
     return webSocket.disconnect(userId) + ajax.disconnect(userId);
   }
 
