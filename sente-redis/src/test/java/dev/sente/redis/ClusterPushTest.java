@@ -308,4 +308,78 @@ class ClusterPushTest {
   private static boolean isReopen(ClientState state) {
     return state instanceof ClientState.Open open && !open.firstOpen();
   }
+
+  /** A node in a JVM of its own, killed with SIGKILL after the test if still alive. */
+  private int forkedNode(TestInfo test) throws Exception {
+    if (prefix == null) {
+      prefix = "t-" + test.getTestMethod().orElseThrow().getName().hashCode();
+    }
+    List<String> command =
+        List.of(
+            java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            ClusterNodeMain.class.getName(),
+            redis.uri().toString(),
+            prefix);
+    java.nio.file.Path log = java.nio.file.Files.createTempFile("sente-node", ".log");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    forked = process;
+    resources.push(process::destroyForcibly);
+    java.io.BufferedReader fromNode =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    String ready = fromNode.readLine();
+    assertThat(ready).as("the node's first line (log: " + log + ")").startsWith("ready ");
+    return Integer.parseInt(ready.substring("ready ".length()).trim());
+  }
+
+  private Process forked;
+
+  @Test
+  void aClientOfANodeKilledWithSigkillResumesOnAnotherWithNothingLost(TestInfo test)
+      throws Exception {
+    int doomed = forkedNode(test);
+    Node survivor = node(test);
+    Node sender = node(test);
+    FaultProxy proxy = closedAfterwards(FaultProxy.to(doomed)); // the load balancer
+    SenteClient alice = client(proxy.uri().resolve("/chsk"), "alice", Transport.WEBSOCKET);
+    List<Optional<Recovery>> reopens = new CopyOnWriteArrayList<>();
+    AtomicInteger opens = new AtomicInteger();
+    alice.onState(
+        state -> {
+          if (state instanceof ClientState.Open open) {
+            opens.incrementAndGet();
+            if (!open.firstOpen()) {
+              reopens.add(open.recovery());
+            }
+          }
+        });
+    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
+    alice.connect().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    SteadySender pushes =
+        closedAfterwards(
+            SteadySender.pushing(sender.sente(), "alice", EVENT, Long.MAX_VALUE / 2, 200));
+    eventually().until(() -> counter.highest() > 50);
+
+    forked.destroyForcibly(); // SIGKILL: no close frame, no goodbye to Redis
+    assertThat(forked.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    proxy.retarget(survivor.jetty().port()); // the load balancer sends new connections elsewhere
+    proxy.cut(); // what the dead node's sockets come to
+    eventually().until(() -> opens.get() >= 2);
+
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 20);
+    pushes.close();
+    long sent = pushes.sent();
+    eventually().until(() -> counter.distinct() >= sent);
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+    assertThat(reopens).hasSize(1);
+    assertThat(reopens.get(0).orElse(null)).isInstanceOf(Recovery.Recovered.class);
+  }
 }
