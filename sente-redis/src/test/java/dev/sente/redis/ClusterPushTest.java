@@ -382,4 +382,50 @@ class ClusterPushTest {
     assertThat(reopens).hasSize(1);
     assertThat(reopens.get(0).orElse(null)).isInstanceOf(Recovery.Recovered.class);
   }
+
+  @Test
+  void whileRedisIsAwayANodeKeepsServingItsOwnClients(TestInfo test) throws Exception {
+    Node one = node(test);
+    Node two = node(test);
+    SenteClient alice = client(one.uri(), "alice", Transport.WEBSOCKET);
+    List<Recovery> gaps = new CopyOnWriteArrayList<>();
+    alice.onState(
+        state -> {
+          if (state instanceof ClientState.Open open && open.recovery().isPresent()) {
+            gaps.add(open.recovery().get());
+          }
+        });
+    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
+    AtomicInteger probes = new AtomicInteger();
+    alice.on("test/probe", event -> probes.incrementAndGet());
+    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
+    for (long seq = 1; seq <= 10; seq++) {
+      one.sente().send("alice", EVENT, DeliveryCounter.numbered(seq));
+    }
+    eventually().until(() -> counter.distinct() == 10);
+
+    redis.kill();
+    eventually().until(() -> !one.cluster().isUp());
+    for (long seq = 11; seq <= 20; seq++) {
+      one.sente().send("alice", EVENT, DeliveryCounter.numbered(seq)); // her own node's pushes
+    }
+    eventually().until(() -> counter.distinct() == 20);
+    assertThat(gaps).as("told that other nodes' pushes may not reach her").isNotEmpty();
+
+    redis.restart();
+    eventually().until(() -> one.cluster().isUp() && two.cluster().isUp());
+    eventually()
+        .untilAsserted(
+            () -> {
+              two.sente().send("alice", "test/probe", null);
+              assertThat(probes).as("pushes from the other node flow again").hasPositiveValue();
+            });
+    for (long seq = 21; seq <= 40; seq++) {
+      two.sente().send("alice", EVENT, DeliveryCounter.numbered(seq));
+    }
+    eventually().until(() -> counter.distinct() == 40);
+    DeliveryCounter.Report report = counter.report(40);
+    assertThat(report.perfect()).as(report.toString()).isTrue();
+  }
 }

@@ -129,14 +129,26 @@ final class ClusterFeed implements Cluster.Listener {
             appendFailures.add(chunk.size());
             if (failures.acquire() >= 0) {
               LOG.warn(
-                  "{} events to user {} were lost: the cluster's shared log did not take them ({})",
+                  "{} events to user {} reach this node's clients only: the cluster's shared log"
+                      + " did not take them ({})",
                   chunk.size(),
                   safe(user),
                   error.toString());
             }
-            log.markLost(user);
+            fallBack(user, chunk);
           }
         });
+  }
+
+  /**
+   * The shared log did not take the events: this node's clients of the user get them all the same,
+   * in an epoch of the node's own (see {@link DeliveryLog#appendLocal}); other nodes' do not.
+   */
+  private void fallBack(String user, List<byte[]> chunk) {
+    Decoded decoded = decode(user, chunk);
+    if (decoded != null) {
+      log.appendLocal(user, decoded.events(), decoded.sizes());
+    }
   }
 
   private byte[] pack(Event event) {
@@ -192,7 +204,10 @@ final class ClusterFeed implements Cluster.Listener {
     }
     DeliveryLog.Numbered done =
         log.appendNumbered(user, epoch, firstSeq, decoded.events(), decoded.sizes());
-    if (done == DeliveryLog.Numbered.HOLE || done == DeliveryLog.Numbered.OTHER_EPOCH) {
+    if (done == DeliveryLog.Numbered.OTHER_EPOCH && log.hasLocalEpoch(user)) {
+      // the shared log is back: what was pushed elsewhere meanwhile is a gap, reported
+      log.syncShared(user, epoch, firstSeq, decoded.events(), decoded.sizes());
+    } else if (done == DeliveryLog.Numbered.HOLE || done == DeliveryLog.Numbered.OTHER_EPOCH) {
       catchUp(user);
     }
   }
@@ -272,6 +287,14 @@ final class ClusterFeed implements Cluster.Listener {
                 LOG.warn("Catching up user {} failed: {}", safe(user), error.toString());
               }
               caughtUp(user); // the next hole, or the bus coming back, tries again
+            } else if (r instanceof Cluster.Unknown unknown
+                && unknown.epoch() != null
+                && !unknown.epoch().equals(epoch)
+                && otherEpoch == null
+                && log.hasLocalEpoch(user)) {
+              // back from this node's own epoch: at the shared log's end (the rest is a gap)
+              log.syncShared(user, unknown.epoch(), unknown.lastSeq() + 1, List.of(), new int[0]);
+              caughtUp(user);
             } else if (r instanceof Cluster.Unknown unknown
                 && unknown.epoch() != null
                 && !unknown.epoch().equals(epoch)) {

@@ -286,18 +286,6 @@ public final class Cursor {
   }
 
   /**
-   * Called under the stream's lock when events may have been lost before they were numbered: the
-   * next read reports a gap of unknown size. True when the wake-up should be called (it was armed).
-   */
-  boolean markLost() {
-    if (closed) {
-      return false;
-    }
-    lost = true;
-    return takeArmed();
-  }
-
-  /**
    * Called under the stream's lock when the stream started again after {@code lastSeq} (a cluster's
    * shared log began a new epoch, or went on past what this node had): the cursor goes there and
    * its next read reports a gap of unknown size. True when the wake-up should be called.

@@ -393,6 +393,7 @@ public final class DeliveryLog {
     Cursor[] wake = null;
     if (!stream.epoch.equals(epoch) || firstSeq > stream.lastSeq() + 1) {
       window.cleared(stream.restart(epoch, firstSeq - 1));
+      stream.localEpoch = false;
       wake = new Cursor[stream.cursors.size()];
       int n = 0;
       for (Cursor cursor : stream.cursors) {
@@ -482,26 +483,50 @@ public final class DeliveryLog {
   }
 
   /**
-   * Events for the user may have been lost before they were numbered (in a cluster, an append the
-   * shared log did not take): the next read of each of the user's open cursors reports a gap of
-   * unknown size; armed cursors are woken for it. Nothing happens when the user has no stream.
+   * In a cluster whose shared log is away: appends the events to the user's stream here, numbered
+   * in an epoch of this node's own, so that the node goes on serving its own clients. A stream of
+   * the shared epoch first starts again in a new local epoch (its cursors' next reads report a gap
+   * of unknown size and name the new epoch: what other nodes push meanwhile does not reach them);
+   * the shared log's next event, or the catch-up when the bus is back, moves it back to the shared
+   * epoch the same way. False when the user has no stream here (nobody here reads it).
    */
-  public void markLost(String user) {
+  public boolean appendLocal(String user, List<Event> events, int[] sizes) {
+    checkSizes(events, sizes);
     UserStream stream = streams.get(user);
-    if (stream == null) {
-      return;
+    if (stream == null || events.isEmpty()) {
+      return stream != null;
     }
+    long now = now();
     Cursor[] wake;
     synchronized (stream) {
-      wake = new Cursor[stream.cursors.size()];
-      int n = 0;
-      for (Cursor cursor : stream.cursors) {
-        if (cursor.markLost()) {
-          wake[n++] = cursor;
-        }
+      if (stream.removed) {
+        return false;
       }
+      wake = null;
+      if (!stream.localEpoch) {
+        wake = shareLocked(stream, newEpoch(), 1, List.of(), new int[0], now);
+        stream.localEpoch = true;
+      }
+      window.trimByAge(stream, now);
+      Cursor[] more = addLocked(stream, events, sizes, 0, now);
+      wake = wake == null ? more : more == null ? wake : concat(wake, more);
     }
-    finish(now(), stream, wake);
+    finish(now, stream, wake);
+    return true;
+  }
+
+  /**
+   * Whether the user's stream here is numbered in an epoch of this node's own ({@link
+   * #appendLocal}).
+   */
+  public boolean hasLocalEpoch(String user) {
+    UserStream stream = streams.get(user);
+    if (stream == null) {
+      return false;
+    }
+    synchronized (stream) {
+      return stream.localEpoch;
+    }
   }
 
   /**

@@ -37,6 +37,12 @@ final class UserStream {
   private long lastSeq; // number of the newest event ever appended; 0 before the first
   private long bytes; // sum of the kept events' sizes
 
+  /**
+   * In a cluster: the stream is numbered in an epoch of this node's own while the shared log is
+   * away ({@link DeliveryLog#appendLocal}).
+   */
+  boolean localEpoch;
+
   /** Set once the stream left the log's map: an appender holding it must look it up again. */
   boolean removed;
 

@@ -110,21 +110,36 @@ class SharedStreamTest {
   }
 
   @Test
-  void aPushTheSharedLogRefusedIsAGapForTheUsersCursorsHere() {
+  void whileTheSharedLogIsAwayTheNodesOwnPushesReachItsClientsInAnEpochOfItsOwn() {
     Cursor pin = log.openShared("alice", "EPOCH-01", 1, events(1, 2), sizes(2), null, true);
     AtomicInteger woken = new AtomicInteger();
     Cursor cursor = log.open("alice", woken::incrementAndGet, true);
     pin.close();
     assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
-    log.markLost("alice");
+
+    assertThat(log.appendLocal("alice", events(50, 51), sizes(2))).isTrue();
     assertThat(woken).hasValue(1);
-    ReadResult.Batch gap = (ReadResult.Batch) cursor.next(1000);
-    assertThat(gap.hasGap()).isTrue();
-    assertThat(gap.gap()).isNull();
-    assertThat(gap.events()).isEmpty();
-    assertThat(gap.lastSeq()).isEqualTo(2);
-    assertThat(cursor.next(1000)).as("reported once").isInstanceOf(ReadResult.UpToDate.class);
-    log.markLost("nobody"); // no stream: nothing happens
+    assertThat(log.hasLocalEpoch("alice")).isTrue();
+    String local = log.epoch("alice");
+    assertThat(local).isNotEqualTo("EPOCH-01");
+    ReadResult.Batch first = (ReadResult.Batch) cursor.next(1000);
+    assertThat(first.gap()).as("a new epoch: a gap of unknown size").isNull();
+    assertThat(first.hasGap()).isTrue();
+    assertThat(first.epoch()).isEqualTo(local);
+    assertThat(data(first)).containsExactly(50, 51);
+    assertThat(log.appendLocal("alice", events(52, 52), sizes(1))).isTrue();
+    ReadResult.Batch next = (ReadResult.Batch) cursor.next(1000);
+    assertThat(next.hasGap()).as("the same local epoch goes on").isFalse();
+    assertThat(data(next)).containsExactly(52);
+
+    // the shared log is back, at its event 3: the copy follows it again
+    assertThat(log.syncShared("alice", "EPOCH-01", 3, events(3, 3), sizes(1))).isTrue();
+    assertThat(log.hasLocalEpoch("alice")).isFalse();
+    ReadResult.Batch back = (ReadResult.Batch) cursor.next(1000);
+    assertThat(back.epoch()).isEqualTo("EPOCH-01");
+    assertThat(back.gap()).isNull();
+    assertThat(data(back)).containsExactly(3);
+    assertThat(log.appendLocal("nobody", events(1, 1), sizes(1))).isFalse();
     assertThat(log.hasStream("nobody")).isFalse();
   }
 }
