@@ -12,6 +12,7 @@ import dev.sente.jetty.SenteJetty;
 import dev.sente.server.SenteServer;
 import dev.sente.testkit.faults.DeliveryCounter;
 import dev.sente.testkit.faults.FaultProxy;
+import dev.sente.testkit.faults.RequestRoundRobin;
 import dev.sente.testkit.faults.SteadySender;
 import dev.sente.testkit.redis.RedisServer;
 import java.net.URI;
@@ -427,5 +428,45 @@ class ClusterPushTest {
     eventually().until(() -> counter.distinct() == 40);
     DeliveryCounter.Report report = counter.report(40);
     assertThat(report.perfect()).as(report.toString()).isTrue();
+  }
+
+  @Test
+  void anAjaxClientWithEveryRequestOnTheNextNodeGetsItsPushesRepliesAndSends(TestInfo test)
+      throws Exception {
+    Node one = node(test);
+    Node two = node(test);
+    Node sender = node(test);
+    List<DeliveryCounter> received = new ArrayList<>();
+    for (Node n : List.of(one, two)) {
+      n.sente().on("test/echo", msg -> msg.reply(msg.data()));
+      received.add(DeliveryCounter.onServer(n.sente(), "test/up"));
+    }
+    RequestRoundRobin balancer =
+        closedAfterwards(RequestRoundRobin.to(one.jetty().port(), two.jetty().port()));
+    SenteClient alice = client(balancer.uri().resolve("/chsk"), "alice", Transport.AJAX);
+    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
+    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SteadySender pushes =
+        closedAfterwards(SteadySender.pushing(sender.sente(), "alice", EVENT, 300, 200));
+    for (int i = 0; i < 30; i++) {
+      Integer reply =
+          alice
+              .request("test/echo", i, Duration.ofSeconds(5))
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS)
+              .as(Integer.class);
+      assertThat(reply).isEqualTo(i);
+      alice.send("test/up", DeliveryCounter.numbered(i + 1));
+    }
+    assertThat(pushes.awaitDone(Duration.ofSeconds(30))).isTrue();
+    eventually().until(() -> counter.distinct() >= 300);
+    DeliveryCounter.Report report = counter.report(300);
+    assertThat(report.perfect()).as("pushes: " + report).isTrue();
+    eventually().until(() -> received.get(0).distinct() + received.get(1).distinct() >= 30);
+    assertThat(received.get(0).arrivals() + received.get(1).arrivals())
+        .as("each send handled once, on one node or the other")
+        .isEqualTo(30);
+    assertThat(balancer.requestsTo(one.jetty().port())).isGreaterThan(10);
+    assertThat(balancer.requestsTo(two.jetty().port())).isGreaterThan(10);
   }
 }
