@@ -3,20 +3,15 @@ package dev.sente.server.internal;
 import static dev.sente.core.internal.Logs.safe;
 
 import dev.sente.core.Event;
-import dev.sente.core.Packed;
-import dev.sente.core.Packer;
 import dev.sente.core.Protocol;
 import dev.sente.core.internal.LogLimiter;
 import dev.sente.server.cluster.Cluster;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +46,14 @@ final class ClusterFeed implements Cluster.Listener {
 
   private final Cluster cluster;
   private final DeliveryLog log;
-  private final Protocol protocol;
+  private final SharedCopy copy;
+  private final EventBytes bytes;
   private final long maxMessageBytes;
   private final long readBytes;
   private final Set<String> catchingUp = ConcurrentHashMap.newKeySet();
   private final Set<String> catchUpAgain = ConcurrentHashMap.newKeySet();
   private final LogLimiter failures =
       new LogLimiter(10, LogLimiter.DEFAULT_INTERVAL_MILLIS, System::currentTimeMillis);
-  private final LongAdder appendFailures = new LongAdder();
   private final Consumer<String> disconnectHere;
 
   ClusterFeed(
@@ -70,8 +65,9 @@ final class ClusterFeed implements Cluster.Listener {
       Consumer<String> disconnectHere) {
     this.cluster = cluster;
     this.disconnectHere = disconnectHere;
+    this.copy = new SharedCopy(log);
+    this.bytes = new EventBytes(protocol);
     this.log = log;
-    this.protocol = protocol;
     this.maxMessageBytes = maxMessageBytes;
     this.readBytes = readBytes;
   }
@@ -82,13 +78,13 @@ final class ClusterFeed implements Cluster.Listener {
    * Sends the user's batch to the shared log, in appends of at most {@code maxMessageBytes} each
    * (in order: one node's appends of one user are numbered in the order they are made). An event
    * packed larger than that alone is not sent (the error handler hears it). An append that fails
-   * (the shared log is away) is lost: this node's clients of the user are told of a gap.
+   * (the shared log is away) reaches this node's clients only ({@link #fallBack}).
    */
   void append(String user, List<Event> events, Consumer<Exception> onTooLarge) {
     List<byte[]> chunk = new ArrayList<>();
-    long bytes = 0;
+    long chunkBytes = 0;
     for (Event event : events) {
-      byte[] packed = pack(event);
+      byte[] packed = bytes.pack(event);
       if (packed.length > maxMessageBytes) {
         onTooLarge.accept(
             new IllegalArgumentException(
@@ -103,13 +99,13 @@ final class ClusterFeed implements Cluster.Listener {
                     + " was not sent"));
         continue;
       }
-      if (bytes + packed.length > maxMessageBytes && !chunk.isEmpty()) {
+      if (chunkBytes + packed.length > maxMessageBytes && !chunk.isEmpty()) {
         send(user, chunk);
         chunk = new ArrayList<>();
-        bytes = 0;
+        chunkBytes = 0;
       }
       chunk.add(packed);
-      bytes += packed.length;
+      chunkBytes += packed.length;
     }
     if (!chunk.isEmpty()) {
       send(user, chunk);
@@ -126,7 +122,6 @@ final class ClusterFeed implements Cluster.Listener {
     sent.whenComplete(
         (appended, error) -> {
           if (error != null) {
-            appendFailures.add(chunk.size());
             if (failures.acquire() >= 0) {
               LOG.warn(
                   "{} events to user {} reach this node's clients only: the cluster's shared log"
@@ -142,53 +137,24 @@ final class ClusterFeed implements Cluster.Listener {
 
   /**
    * The shared log did not take the events: this node's clients of the user get them all the same,
-   * in an epoch of the node's own (see {@link DeliveryLog#appendLocal}); other nodes' do not.
+   * in an epoch of the node's own (see {@link SharedCopy#appendLocal}); other nodes' do not.
    */
   private void fallBack(String user, List<byte[]> chunk) {
-    Decoded decoded = decode(user, chunk);
+    EventBytes.Decoded decoded = decode(user, chunk);
     if (decoded != null) {
-      log.appendLocal(user, decoded.events(), decoded.sizes());
+      copy.appendLocal(user, decoded.events(), decoded.sizes());
     }
   }
 
-  private byte[] pack(Event event) {
-    return protocol.packer().pack(protocol.eventValue(event)).bytes();
-  }
-
-  private Event unpack(byte[] bytes) {
-    Packer packer = protocol.packer();
-    Packed packed =
-        packer.binary()
-            ? Packed.binary(bytes)
-            : Packed.text(new String(bytes, StandardCharsets.UTF_8));
-    Optional<Event> event = protocol.readEvent(packer.unpack(packed));
-    return event.orElseThrow(
-        () -> new IllegalArgumentException("not an event: do all nodes use the same packer?"));
-  }
-
-  /** The events and their sizes, or null (logged) when one does not unpack. */
-  private Decoded decode(String user, List<byte[]> events) {
-    List<Event> out = new ArrayList<>(events.size());
-    int[] sizes = new int[events.size()];
+  private EventBytes.Decoded decode(String user, List<byte[]> events) {
     try {
-      for (int i = 0; i < sizes.length; i++) {
-        out.add(unpack(events.get(i)));
-        sizes[i] = events.get(i).length;
-      }
+      return bytes.decode(events);
     } catch (RuntimeException e) {
       if (failures.acquire() >= 0) {
         LOG.error("Events to user {} from the cluster do not unpack", safe(user), e);
       }
       return null;
     }
-    return new Decoded(out, sizes);
-  }
-
-  private record Decoded(List<Event> events, int[] sizes) {}
-
-  /** Appends that failed since the node started. */
-  long appendFailures() {
-    return appendFailures.sum();
   }
 
   // ---- in
@@ -198,16 +164,16 @@ final class ClusterFeed implements Cluster.Listener {
     if (!log.hasStream(user)) {
       return; // nobody reads it here; a client that comes reads the shared log first (pin)
     }
-    Decoded decoded = decode(user, events);
+    EventBytes.Decoded decoded = decode(user, events);
     if (decoded == null) {
       return;
     }
-    DeliveryLog.Numbered done =
-        log.appendNumbered(user, epoch, firstSeq, decoded.events(), decoded.sizes());
-    if (done == DeliveryLog.Numbered.OTHER_EPOCH && log.hasLocalEpoch(user)) {
+    SharedCopy.Numbered done =
+        copy.appendNumbered(user, epoch, firstSeq, decoded.events(), decoded.sizes());
+    if (done == SharedCopy.Numbered.OTHER_EPOCH && copy.hasLocalEpoch(user)) {
       // the shared log is back: what was pushed elsewhere meanwhile is a gap, reported
-      log.syncShared(user, epoch, firstSeq, decoded.events(), decoded.sizes());
-    } else if (done == DeliveryLog.Numbered.HOLE || done == DeliveryLog.Numbered.OTHER_EPOCH) {
+      copy.syncShared(user, epoch, firstSeq, decoded.events(), decoded.sizes());
+    } else if (done == SharedCopy.Numbered.HOLE || done == SharedCopy.Numbered.OTHER_EPOCH) {
       catchUp(user);
     }
   }
@@ -291,9 +257,9 @@ final class ClusterFeed implements Cluster.Listener {
                 && unknown.epoch() != null
                 && !unknown.epoch().equals(epoch)
                 && otherEpoch == null
-                && log.hasLocalEpoch(user)) {
+                && copy.hasLocalEpoch(user)) {
               // back from this node's own epoch: at the shared log's end (the rest is a gap)
-              log.syncShared(user, unknown.epoch(), unknown.lastSeq() + 1, List.of(), new int[0]);
+              copy.syncShared(user, unknown.epoch(), unknown.lastSeq() + 1, List.of(), new int[0]);
               caughtUp(user);
             } else if (r instanceof Cluster.Unknown unknown
                 && unknown.epoch() != null
@@ -302,7 +268,7 @@ final class ClusterFeed implements Cluster.Listener {
             } else if (r instanceof Cluster.Batch batch && apply(user, batch, otherEpoch != null)) {
               step(user, null);
             } else if (r instanceof Cluster.UpToDate up && otherEpoch != null) {
-              log.syncShared(user, up.epoch(), up.lastSeq() + 1, List.of(), new int[0]);
+              copy.syncShared(user, up.epoch(), up.lastSeq() + 1, List.of(), new int[0]);
               caughtUp(user);
             } else {
               caughtUp(user);
@@ -316,17 +282,17 @@ final class ClusterFeed implements Cluster.Listener {
 
   /** Applies a batch read from the shared log; true when there may be more to read. */
   private boolean apply(String user, Cluster.Batch batch, boolean restart) {
-    Decoded decoded = decode(user, batch.events());
+    EventBytes.Decoded decoded = decode(user, batch.events());
     if (decoded == null) {
       return false;
     }
     long first = batch.lastSeq() - batch.events().size() + 1;
     if (restart || batch.missed() > 0) {
-      return log.syncShared(user, batch.epoch(), first, decoded.events(), decoded.sizes());
+      return copy.syncShared(user, batch.epoch(), first, decoded.events(), decoded.sizes());
     }
-    DeliveryLog.Numbered done =
-        log.appendNumbered(user, batch.epoch(), first, decoded.events(), decoded.sizes());
-    return done == DeliveryLog.Numbered.APPENDED;
+    SharedCopy.Numbered done =
+        copy.appendNumbered(user, batch.epoch(), first, decoded.events(), decoded.sizes());
+    return done == SharedCopy.Numbered.APPENDED;
   }
 
   private void caughtUp(String user) {
@@ -407,7 +373,7 @@ final class ClusterFeed implements Cluster.Listener {
       }
       Cluster.Batch batch = (Cluster.Batch) read;
       at = batch.epoch();
-      Decoded decoded = decode(user, batch.events());
+      EventBytes.Decoded decoded = decode(user, batch.events());
       if (decoded == null) {
         throw new IllegalStateException("events from the cluster do not unpack");
       }
@@ -428,6 +394,6 @@ final class ClusterFeed implements Cluster.Listener {
     for (int i = 0; i < sizeArray.length; i++) {
       sizeArray[i] = sizes.get(i);
     }
-    return log.openShared(user, at, first, events, sizeArray, null, retain);
+    return copy.openShared(user, at, first, events, sizeArray, null, retain);
   }
 }

@@ -107,7 +107,7 @@ public final class DeliveryLog {
       long bytes) {}
 
   private final LongSupplier clock;
-  private final ConcurrentHashMap<String, UserStream> streams = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, UserStream> streams = new ConcurrentHashMap<>();
 
   /** The bounds, and the trimming that keeps the streams within them. */
   final LogWindow window;
@@ -256,177 +256,13 @@ public final class DeliveryLog {
     return last;
   }
 
-  /** What {@link #appendNumbered} did with events a cluster's shared log numbered. */
-  public enum Numbered {
-    /** Appended: all of them, or those after the stream's last. */
-    APPENDED,
-    /** The stream has every one of them already. */
-    DUPLICATE,
-    /** The user has no stream on this node: nobody here reads it. */
-    NO_STREAM,
-    /** They start after a hole: events before them are missing here (read the shared log). */
-    HOLE,
-    /** The stream is of another epoch (read the shared log). */
-    OTHER_EPOCH
-  }
-
-  /**
-   * In a cluster: appends events that the shared log numbered ({@code firstSeq} is the first's
-   * number in {@code epoch}) to the user's stream, when it has one of that epoch and they follow
-   * its last event or overlap it (the part already here is skipped); wakes the armed cursors. Never
-   * creates a stream, never leaves a hole: see {@link Numbered} for the cases where nothing is
-   * appended.
-   */
-  public Numbered appendNumbered(
-      String user, String epoch, long firstSeq, List<Event> events, int[] sizes) {
-    Objects.requireNonNull(user, "user");
-    Objects.requireNonNull(epoch, "epoch");
-    checkSizes(events, sizes);
-    if (firstSeq < 1) {
-      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
-    }
-    UserStream stream = streams.get(user);
-    if (stream == null) {
-      return Numbered.NO_STREAM;
-    }
-    long now = now();
-    Cursor[] wake;
-    synchronized (stream) {
-      if (stream.removed) {
-        return Numbered.NO_STREAM;
-      }
-      if (!stream.epoch.equals(epoch)) {
-        return Numbered.OTHER_EPOCH;
-      }
-      long last = stream.lastSeq();
-      if (firstSeq > last + 1) {
-        return Numbered.HOLE;
-      }
-      long from = last + 1 - firstSeq;
-      if (from >= events.size()) {
-        return Numbered.DUPLICATE;
-      }
-      window.trimByAge(stream, now);
-      wake = addLocked(stream, events, sizes, (int) from, now);
-    }
-    finish(now, stream, wake);
-    return Numbered.APPENDED;
-  }
-
-  /**
-   * In a cluster, before a client's cursor opens: makes the user's stream agree with what the
-   * shared log said, and opens the cursor at the stream's last number (as {@link #open(String,
-   * Runnable, boolean)}). {@code events} are the shared log's latest events, numbered from {@code
-   * firstSeq} in {@code epoch} (empty: {@code firstSeq - 1} is its last number). The stream is
-   * created with that epoch and numbering when the user has none; one of another epoch, or that
-   * lacks events before these, starts again there (its cursors' next reads report a gap of unknown
-   * size); events it lacks after its last are appended, and older ones it no longer or never had
-   * are put before its oldest.
-   */
-  public Cursor openShared(
-      String user,
-      String epoch,
-      long firstSeq,
-      List<Event> events,
-      int[] sizes,
-      Runnable wakeUp,
-      boolean retain) {
-    Objects.requireNonNull(user, "user");
-    Objects.requireNonNull(epoch, "epoch");
-    checkSizes(events, sizes);
-    if (firstSeq < 1) {
-      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
-    }
-    long now = now();
-    while (true) {
-      UserStream stream =
-          streams.computeIfAbsent(user, u -> new UserStream(u, epoch, retain, firstSeq - 1));
-      Cursor cursor;
-      Cursor[] wake;
-      synchronized (stream) {
-        if (stream.removed) {
-          continue;
-        }
-        wake = shareLocked(stream, epoch, firstSeq, events, sizes, now);
-        stream.retain |= retain;
-        cursor = new Cursor(this, stream, wakeUp, stream.lastSeq());
-        stream.cursors.add(cursor);
-      }
-      finish(now, stream, wake);
-      return cursor;
-    }
-  }
-
-  /**
-   * In a cluster, when the user's stream missed events: makes it agree with what the shared log
-   * said, as {@link #openShared} does, without opening a cursor. False when the user has no stream
-   * here (nothing is done).
-   */
-  public boolean syncShared(
-      String user, String epoch, long firstSeq, List<Event> events, int[] sizes) {
-    Objects.requireNonNull(epoch, "epoch");
-    checkSizes(events, sizes);
-    if (firstSeq < 1) {
-      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
-    }
-    UserStream stream = streams.get(user);
-    if (stream == null) {
-      return false;
-    }
-    long now = now();
-    Cursor[] wake;
-    synchronized (stream) {
-      if (stream.removed) {
-        return false;
-      }
-      wake = shareLocked(stream, epoch, firstSeq, events, sizes, now);
-      removeIfIdle(stream);
-    }
-    finish(now, stream, wake);
-    return true;
-  }
-
-  /** Brings the stream to the shared log's events; see {@link #openShared}. Hold its lock. */
-  private Cursor[] shareLocked(
-      UserStream stream, String epoch, long firstSeq, List<Event> events, int[] sizes, long now) {
-    window.trimByAge(stream, now);
-    Cursor[] wake = null;
-    if (!stream.epoch.equals(epoch) || firstSeq > stream.lastSeq() + 1) {
-      window.cleared(stream.restart(epoch, firstSeq - 1));
-      stream.localEpoch = false;
-      wake = new Cursor[stream.cursors.size()];
-      int n = 0;
-      for (Cursor cursor : stream.cursors) {
-        if (cursor.restartAt(firstSeq - 1)) {
-          wake[n++] = cursor;
-        }
-      }
-      wake = n == wake.length ? wake : Arrays.copyOf(wake, n);
-    }
-    long older = Math.min(events.size(), stream.firstSeq() - firstSeq);
-    long added = 0;
-    for (int i = (int) older - 1; i >= 0; i--) {
-      stream.addOldest(Objects.requireNonNull(events.get(i), "event"), sizes[i], now);
-      added += sizes[i];
-    }
-    if (added > 0) {
-      window.added(stream, added, now);
-    }
-    long from = stream.lastSeq() + 1 - firstSeq;
-    if (from < events.size()) {
-      Cursor[] more = addLocked(stream, events, sizes, (int) from, now);
-      wake = wake == null ? more : more == null ? wake : concat(wake, more);
-    }
-    return wake;
-  }
-
-  private static Cursor[] concat(Cursor[] a, Cursor[] b) {
+  static Cursor[] concat(Cursor[] a, Cursor[] b) {
     Cursor[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 
-  private static void checkSizes(List<Event> events, int[] sizes) {
+  static void checkSizes(List<Event> events, int[] sizes) {
     if (events.size() != sizes.length) {
       throw new IllegalArgumentException(events.size() + " events but " + sizes.length + " sizes");
     }
@@ -441,8 +277,7 @@ public final class DeliveryLog {
    * Adds {@code events[from..]} after the stream's last, counts and bounds them, and takes the
    * cursors to wake (null for none). Hold the stream's lock.
    */
-  private Cursor[] addLocked(
-      UserStream stream, List<Event> events, int[] sizes, int from, long now) {
+  Cursor[] addLocked(UserStream stream, List<Event> events, int[] sizes, int from, long now) {
     long added = 0;
     for (int i = from; i < sizes.length; i++) {
       stream.add(Objects.requireNonNull(events.get(i), "event"), sizes[i], now);
@@ -465,7 +300,7 @@ public final class DeliveryLog {
   }
 
   /** After an append, outside the locks: bounds the log's total, wakes the cursors taken. */
-  private void finish(long now, UserStream stream, Cursor[] wake) {
+  void finish(long now, UserStream stream, Cursor[] wake) {
     window.maintain(now, stream);
     if (wake == null) {
       return;
@@ -479,53 +314,6 @@ public final class DeliveryLog {
       } catch (RuntimeException e) {
         LOG.error("A cursor's wake-up failed for user {}", Logs.safe(stream.user), e);
       }
-    }
-  }
-
-  /**
-   * In a cluster whose shared log is away: appends the events to the user's stream here, numbered
-   * in an epoch of this node's own, so that the node goes on serving its own clients. A stream of
-   * the shared epoch first starts again in a new local epoch (its cursors' next reads report a gap
-   * of unknown size and name the new epoch: what other nodes push meanwhile does not reach them);
-   * the shared log's next event, or the catch-up when the bus is back, moves it back to the shared
-   * epoch the same way. False when the user has no stream here (nobody here reads it).
-   */
-  public boolean appendLocal(String user, List<Event> events, int[] sizes) {
-    checkSizes(events, sizes);
-    UserStream stream = streams.get(user);
-    if (stream == null || events.isEmpty()) {
-      return stream != null;
-    }
-    long now = now();
-    Cursor[] wake;
-    synchronized (stream) {
-      if (stream.removed) {
-        return false;
-      }
-      wake = null;
-      if (!stream.localEpoch) {
-        wake = shareLocked(stream, newEpoch(), 1, List.of(), new int[0], now);
-        stream.localEpoch = true;
-      }
-      window.trimByAge(stream, now);
-      Cursor[] more = addLocked(stream, events, sizes, 0, now);
-      wake = wake == null ? more : more == null ? wake : concat(wake, more);
-    }
-    finish(now, stream, wake);
-    return true;
-  }
-
-  /**
-   * Whether the user's stream here is numbered in an epoch of this node's own ({@link
-   * #appendLocal}).
-   */
-  public boolean hasLocalEpoch(String user) {
-    UserStream stream = streams.get(user);
-    if (stream == null) {
-      return false;
-    }
-    synchronized (stream) {
-      return stream.localEpoch;
     }
   }
 

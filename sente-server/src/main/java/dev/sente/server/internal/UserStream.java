@@ -39,7 +39,7 @@ final class UserStream {
 
   /**
    * In a cluster: the stream is numbered in an epoch of this node's own while the shared log is
-   * away ({@link DeliveryLog#appendLocal}).
+   * away ({@link SharedCopy#appendLocal}).
    */
   boolean localEpoch;
 

@@ -10,14 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node's copy of a cluster's shared log in its {@link DeliveryLog}: events numbered elsewhere
- * land once and in order whatever path brings them, a copy made before a cursor opens takes the
- * shared epoch and numbers, older events go before the oldest, and a new epoch or a jump is a gap
- * of unknown size for the cursors, never a silent one.
+ * A node's copy of a cluster's shared log in its {@link DeliveryLog} ({@link SharedCopy}): events
+ * numbered elsewhere land once and in order whatever path brings them, a copy made before a cursor
+ * opens takes the shared epoch and numbers, older events go before the oldest, and a new epoch or a
+ * jump is a gap of unknown size for the cursors, never a silent one.
  */
 class SharedStreamTest {
   private final ManualScheduler time = new ManualScheduler();
   private final DeliveryLog log = new DeliveryLog(time::nowMillis, 120_000, 10_000, 100_000);
+  private final SharedCopy copy = new SharedCopy(log);
 
   private static List<Event> events(int from, int to) {
     List<Event> out = new ArrayList<>();
@@ -44,7 +45,7 @@ class SharedStreamTest {
 
   @Test
   void aCopyTakesTheSharedEpochAndNumbersAndAppliesOnlyWhatFollowsItsLast() {
-    Cursor pin = log.openShared("alice", "EPOCH-01", 6, events(6, 8), sizes(3), null, true);
+    Cursor pin = copy.openShared("alice", "EPOCH-01", 6, events(6, 8), sizes(3), null, true);
     assertThat(log.epoch("alice")).isEqualTo("EPOCH-01");
     assertThat(log.firstSeq("alice")).isEqualTo(6);
     assertThat(log.lastSeq("alice")).isEqualTo(8);
@@ -53,21 +54,21 @@ class SharedStreamTest {
     pin.close();
     assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class); // armed at 8
 
-    assertThat(log.appendNumbered("alice", "EPOCH-01", 7, events(7, 9), sizes(3)))
+    assertThat(copy.appendNumbered("alice", "EPOCH-01", 7, events(7, 9), sizes(3)))
         .as("overlapping: only 9 is new")
-        .isEqualTo(DeliveryLog.Numbered.APPENDED);
+        .isEqualTo(SharedCopy.Numbered.APPENDED);
     assertThat(woken).hasValue(1);
     assertThat(data(cursor.next(1000))).containsExactly(9);
-    assertThat(log.appendNumbered("alice", "EPOCH-01", 8, events(8, 9), sizes(2)))
-        .isEqualTo(DeliveryLog.Numbered.DUPLICATE);
-    assertThat(log.appendNumbered("alice", "EPOCH-01", 11, events(11, 11), sizes(1)))
+    assertThat(copy.appendNumbered("alice", "EPOCH-01", 8, events(8, 9), sizes(2)))
+        .isEqualTo(SharedCopy.Numbered.DUPLICATE);
+    assertThat(copy.appendNumbered("alice", "EPOCH-01", 11, events(11, 11), sizes(1)))
         .as("10 is missing")
-        .isEqualTo(DeliveryLog.Numbered.HOLE);
-    assertThat(log.appendNumbered("alice", "OTHER-01", 10, events(10, 10), sizes(1)))
-        .isEqualTo(DeliveryLog.Numbered.OTHER_EPOCH);
-    assertThat(log.appendNumbered("bob", "EPOCH-01", 1, events(1, 1), sizes(1)))
+        .isEqualTo(SharedCopy.Numbered.HOLE);
+    assertThat(copy.appendNumbered("alice", "OTHER-01", 10, events(10, 10), sizes(1)))
+        .isEqualTo(SharedCopy.Numbered.OTHER_EPOCH);
+    assertThat(copy.appendNumbered("bob", "EPOCH-01", 1, events(1, 1), sizes(1)))
         .as("never creates a stream")
-        .isEqualTo(DeliveryLog.Numbered.NO_STREAM);
+        .isEqualTo(SharedCopy.Numbered.NO_STREAM);
     assertThat(log.hasStream("bob")).isFalse();
     assertThat(log.lastSeq("alice")).isEqualTo(9);
     assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
@@ -75,9 +76,9 @@ class SharedStreamTest {
 
   @Test
   void olderEventsTheCopyLacksGoBeforeItsOldestForAClientFurtherBehind() {
-    Cursor first = log.openShared("alice", "EPOCH-01", 11, events(11, 12), sizes(2), null, true);
+    Cursor first = copy.openShared("alice", "EPOCH-01", 11, events(11, 12), sizes(2), null, true);
     // a second client, at 7, opens on this node: the shared log still has 8..12
-    Cursor pin = log.openShared("alice", "EPOCH-01", 8, events(8, 12), sizes(5), null, true);
+    Cursor pin = copy.openShared("alice", "EPOCH-01", 8, events(8, 12), sizes(5), null, true);
     Cursor behind = log.open("alice", null, true);
     pin.close();
     assertThat(behind.resume("EPOCH-01", 7).recovered()).isTrue();
@@ -90,13 +91,13 @@ class SharedStreamTest {
 
   @Test
   void aNewEpochStartsTheCopyAgainAndItsCursorsAreToldOfAGapOfUnknownSize() {
-    Cursor pin = log.openShared("alice", "EPOCH-01", 1, events(1, 3), sizes(3), null, true);
+    Cursor pin = copy.openShared("alice", "EPOCH-01", 1, events(1, 3), sizes(3), null, true);
     AtomicInteger woken = new AtomicInteger();
     Cursor cursor = log.open("alice", woken::incrementAndGet, true);
     pin.close();
     assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
 
-    assertThat(log.syncShared("alice", "EPOCH-02", 1, events(101, 102), sizes(2))).isTrue();
+    assertThat(copy.syncShared("alice", "EPOCH-02", 1, events(101, 102), sizes(2))).isTrue();
     assertThat(woken).as("the armed cursor is woken").hasValue(1);
     assertThat(log.epoch("alice")).isEqualTo("EPOCH-02");
     ReadResult.Batch batch = (ReadResult.Batch) cursor.next(1000);
@@ -106,20 +107,20 @@ class SharedStreamTest {
     assertThat(data(batch)).containsExactly(101, 102);
     assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
     assertThat(log.stats().bytes()).as("the old epoch's bytes are given back").isEqualTo(20);
-    assertThat(log.syncShared("nobody", "EPOCH-02", 1, events(1, 1), sizes(1))).isFalse();
+    assertThat(copy.syncShared("nobody", "EPOCH-02", 1, events(1, 1), sizes(1))).isFalse();
   }
 
   @Test
   void whileTheSharedLogIsAwayTheNodesOwnPushesReachItsClientsInAnEpochOfItsOwn() {
-    Cursor pin = log.openShared("alice", "EPOCH-01", 1, events(1, 2), sizes(2), null, true);
+    Cursor pin = copy.openShared("alice", "EPOCH-01", 1, events(1, 2), sizes(2), null, true);
     AtomicInteger woken = new AtomicInteger();
     Cursor cursor = log.open("alice", woken::incrementAndGet, true);
     pin.close();
     assertThat(cursor.next(1000)).isInstanceOf(ReadResult.UpToDate.class);
 
-    assertThat(log.appendLocal("alice", events(50, 51), sizes(2))).isTrue();
+    assertThat(copy.appendLocal("alice", events(50, 51), sizes(2))).isTrue();
     assertThat(woken).hasValue(1);
-    assertThat(log.hasLocalEpoch("alice")).isTrue();
+    assertThat(copy.hasLocalEpoch("alice")).isTrue();
     String local = log.epoch("alice");
     assertThat(local).isNotEqualTo("EPOCH-01");
     ReadResult.Batch first = (ReadResult.Batch) cursor.next(1000);
@@ -127,19 +128,19 @@ class SharedStreamTest {
     assertThat(first.hasGap()).isTrue();
     assertThat(first.epoch()).isEqualTo(local);
     assertThat(data(first)).containsExactly(50, 51);
-    assertThat(log.appendLocal("alice", events(52, 52), sizes(1))).isTrue();
+    assertThat(copy.appendLocal("alice", events(52, 52), sizes(1))).isTrue();
     ReadResult.Batch next = (ReadResult.Batch) cursor.next(1000);
     assertThat(next.hasGap()).as("the same local epoch goes on").isFalse();
     assertThat(data(next)).containsExactly(52);
 
     // the shared log is back, at its event 3: the copy follows it again
-    assertThat(log.syncShared("alice", "EPOCH-01", 3, events(3, 3), sizes(1))).isTrue();
-    assertThat(log.hasLocalEpoch("alice")).isFalse();
+    assertThat(copy.syncShared("alice", "EPOCH-01", 3, events(3, 3), sizes(1))).isTrue();
+    assertThat(copy.hasLocalEpoch("alice")).isFalse();
     ReadResult.Batch back = (ReadResult.Batch) cursor.next(1000);
     assertThat(back.epoch()).isEqualTo("EPOCH-01");
     assertThat(back.gap()).isNull();
     assertThat(data(back)).containsExactly(3);
-    assertThat(log.appendLocal("nobody", events(1, 1), sizes(1))).isFalse();
+    assertThat(copy.appendLocal("nobody", events(1, 1), sizes(1))).isFalse();
     assertThat(log.hasStream("nobody")).isFalse();
   }
 }
