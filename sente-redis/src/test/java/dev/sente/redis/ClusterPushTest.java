@@ -112,6 +112,24 @@ class ClusterPushTest {
     return client;
   }
 
+  /** Alice's open WebSocket client on a node, counting her numbered events and her gaps. */
+  private record Watched(SenteClient client, DeliveryCounter counter, List<Recovery> gaps) {}
+
+  private Watched watched(Node node) throws Exception {
+    SenteClient alice = client(node.uri(), "alice", Transport.WEBSOCKET);
+    List<Recovery> gaps = new CopyOnWriteArrayList<>();
+    alice.onState(
+        state -> {
+          if (state instanceof ClientState.Open open && open.recovery().isPresent()) {
+            gaps.add(open.recovery().get());
+          }
+        });
+    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
+    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    eventually().until(() -> node.sente().connectedUsers().any().contains("alice"));
+    return new Watched(alice, counter, gaps);
+  }
+
   @Test
   void aPushOnOneNodeReachesEveryClientOfTheUserOnEveryNodeAndTransport(TestInfo test)
       throws Exception {
@@ -201,17 +219,10 @@ class ClusterPushTest {
   void aNodeWhoseSubscriptionDroppedCatchesUpWithNothingLost(TestInfo test) throws Exception {
     Node one = node(test);
     Node sender = node(test);
-    SenteClient alice = client(one.uri(), "alice", Transport.WEBSOCKET);
-    List<Recovery> gaps = new CopyOnWriteArrayList<>();
-    alice.onState(
-        state -> {
-          if (state instanceof ClientState.Open open && open.recovery().isPresent()) {
-            gaps.add(open.recovery().get());
-          }
-        });
-    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
-    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
+    Watched watched = watched(one);
+    SenteClient alice = watched.client();
+    DeliveryCounter counter = watched.counter();
+    List<Recovery> gaps = watched.gaps();
     long seq = 0;
     for (int round = 0; round < 3; round++) {
       long downs = one.cluster().busStats().downs();
@@ -233,17 +244,10 @@ class ClusterPushTest {
       throws Exception {
     Node one = node(test);
     Node sender = node(test);
-    SenteClient alice = client(one.uri(), "alice", Transport.WEBSOCKET);
-    List<Recovery> gaps = new CopyOnWriteArrayList<>();
-    alice.onState(
-        state -> {
-          if (state instanceof ClientState.Open open && open.recovery().isPresent()) {
-            gaps.add(open.recovery().get());
-          }
-        });
-    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
-    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
+    Watched watched = watched(one);
+    SenteClient alice = watched.client();
+    DeliveryCounter counter = watched.counter();
+    List<Recovery> gaps = watched.gaps();
     for (long seq = 1; seq <= 10; seq++) {
       sender.sente().send("alice", EVENT, DeliveryCounter.numbered(seq));
     }
@@ -388,19 +392,12 @@ class ClusterPushTest {
   void whileRedisIsAwayANodeKeepsServingItsOwnClients(TestInfo test) throws Exception {
     Node one = node(test);
     Node two = node(test);
-    SenteClient alice = client(one.uri(), "alice", Transport.WEBSOCKET);
-    List<Recovery> gaps = new CopyOnWriteArrayList<>();
-    alice.onState(
-        state -> {
-          if (state instanceof ClientState.Open open && open.recovery().isPresent()) {
-            gaps.add(open.recovery().get());
-          }
-        });
-    DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
+    Watched watched = watched(one);
+    SenteClient alice = watched.client();
+    DeliveryCounter counter = watched.counter();
+    List<Recovery> gaps = watched.gaps();
     AtomicInteger probes = new AtomicInteger();
     alice.on("test/probe", event -> probes.incrementAndGet());
-    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
     for (long seq = 1; seq <= 10; seq++) {
       one.sente().send("alice", EVENT, DeliveryCounter.numbered(seq));
     }
