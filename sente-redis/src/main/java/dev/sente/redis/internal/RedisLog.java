@@ -6,17 +6,12 @@ import dev.sente.server.cluster.Cluster.Read;
 import dev.sente.server.cluster.Cluster.Unknown;
 import dev.sente.server.cluster.Cluster.UpToDate;
 import dev.sente.server.internal.DeliveryLog;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -145,8 +140,9 @@ public final class RedisLog {
           return out
           """;
 
-  static final String APPEND_SHA = sha1(APPEND);
-  private static final String READ_SHA = sha1(READ);
+  private static final LuaScript APPEND_SCRIPT = LuaScript.of(APPEND);
+  private static final LuaScript READ_SCRIPT = LuaScript.of(READ);
+  static final String APPEND_SHA = APPEND_SCRIPT.sha();
 
   /**
    * How long a user's epoch and last number stay in Redis after the user's last append or read: a
@@ -228,7 +224,8 @@ public final class RedisLog {
       args.add(event);
     }
     CompletionStage<List<Object>> reply =
-        run(APPEND, APPEND_SHA, keys(user), args.toArray(new byte[0][]));
+        APPEND_SCRIPT.run(
+            connection, ScriptOutputType.MULTI, keys(user), args.toArray(new byte[0][]));
     return reply.thenApply(r -> new Appended(text(r.get(0)), number(r.get(1))));
   }
 
@@ -247,52 +244,9 @@ public final class RedisLog {
       bytes(DeliveryLog.newEpoch()),
       bytes(metaTtlMillis)
     };
-    CompletionStage<List<Object>> reply = run(READ, READ_SHA, keys(user), args);
+    CompletionStage<List<Object>> reply =
+        READ_SCRIPT.run(connection, ScriptOutputType.MULTI, keys(user), args);
     return reply.thenApply(RedisLog::toRead);
-  }
-
-  /**
-   * Runs a script by its digest ({@code EVALSHA}, so its text is sent once per Redis, not per
-   * call); when Redis does not have it (a new or restarted Redis, {@code SCRIPT FLUSH}), by its
-   * text, which loads it.
-   */
-  private CompletionStage<List<Object>> run(
-      String script, String sha, byte[][] keys, byte[][] args) {
-    CompletableFuture<List<Object>> bySha =
-        connection
-            .async()
-            .<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
-            .toCompletableFuture();
-    return bySha
-        .handle(
-            (result, error) -> {
-              if (error == null) {
-                return CompletableFuture.completedFuture(result);
-              }
-              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-              if (cause instanceof RedisNoScriptException) {
-                return connection
-                    .async()
-                    .<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args)
-                    .toCompletableFuture();
-              }
-              return CompletableFuture.<List<Object>>failedFuture(cause);
-            })
-        .thenCompose(f -> f);
-  }
-
-  private static String sha1(String script) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder(40);
-      for (byte b : digest) {
-        hex.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is missing from this JVM", e);
-    }
   }
 
   private static Read toRead(List<Object> r) {
