@@ -78,10 +78,11 @@ final class ClusterFeed implements Cluster.Listener {
    * Sends the user's batch to the shared log, in appends of at most {@code maxMessageBytes} each
    * (in order: one node's appends of one user are numbered in the order they are made). An event
    * packed larger than that alone is not sent (the error handler hears it). An append that fails
-   * (the shared log is away) reaches this node's clients only ({@link #fallBack}).
+   * (the shared log is away) reaches this node's clients only ({@link SharedCopy#appendLocal}).
    */
   void append(String user, List<Event> events, Consumer<Exception> onTooLarge) {
-    List<byte[]> chunk = new ArrayList<>();
+    List<Event> chunk = new ArrayList<>();
+    List<byte[]> packedChunk = new ArrayList<>();
     long chunkBytes = 0;
     for (Event event : events) {
       byte[] packed = bytes.pack(event);
@@ -100,22 +101,24 @@ final class ClusterFeed implements Cluster.Listener {
         continue;
       }
       if (chunkBytes + packed.length > maxMessageBytes && !chunk.isEmpty()) {
-        send(user, chunk);
+        send(user, chunk, packedChunk);
         chunk = new ArrayList<>();
+        packedChunk = new ArrayList<>();
         chunkBytes = 0;
       }
-      chunk.add(packed);
+      chunk.add(event);
+      packedChunk.add(packed);
       chunkBytes += packed.length;
     }
     if (!chunk.isEmpty()) {
-      send(user, chunk);
+      send(user, chunk, packedChunk);
     }
   }
 
-  private void send(String user, List<byte[]> chunk) {
+  private void send(String user, List<Event> events, List<byte[]> packed) {
     CompletableFuture<Cluster.Appended> sent;
     try {
-      sent = cluster.append(user, chunk).toCompletableFuture();
+      sent = cluster.append(user, packed).toCompletableFuture();
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -126,24 +129,15 @@ final class ClusterFeed implements Cluster.Listener {
               LOG.warn(
                   "{} events to user {} reach this node's clients only: the cluster's shared log"
                       + " did not take them ({})",
-                  chunk.size(),
+                  events.size(),
                   safe(user),
                   error.toString());
             }
-            fallBack(user, chunk);
+            // this node's clients of the user get them all the same, in an epoch of the node's
+            // own (SharedCopy.appendLocal); other nodes' do not
+            copy.appendLocal(user, events, EventBytes.sizes(packed));
           }
         });
-  }
-
-  /**
-   * The shared log did not take the events: this node's clients of the user get them all the same,
-   * in an epoch of the node's own (see {@link SharedCopy#appendLocal}); other nodes' do not.
-   */
-  private void fallBack(String user, List<byte[]> chunk) {
-    EventBytes.Decoded decoded = decode(user, chunk);
-    if (decoded != null) {
-      copy.appendLocal(user, decoded.events(), decoded.sizes());
-    }
   }
 
   private EventBytes.Decoded decode(String user, List<byte[]> events) {
@@ -255,16 +249,15 @@ final class ClusterFeed implements Cluster.Listener {
               caughtUp(user); // the next hole, or the bus coming back, tries again
             } else if (r instanceof Cluster.Unknown unknown
                 && unknown.epoch() != null
-                && !unknown.epoch().equals(epoch)
-                && otherEpoch == null
-                && copy.hasLocalEpoch(user)) {
-              // back from this node's own epoch: at the shared log's end (the rest is a gap)
-              copy.syncShared(user, unknown.epoch(), unknown.lastSeq() + 1, List.of(), new int[0]);
-              caughtUp(user);
-            } else if (r instanceof Cluster.Unknown unknown
-                && unknown.epoch() != null
                 && !unknown.epoch().equals(epoch)) {
-              step(user, unknown.epoch()); // the shared log started again: read it from 0
+              if (otherEpoch == null && copy.hasLocalEpoch(user)) {
+                // back from this node's own epoch: at the shared log's end (the rest is a gap)
+                copy.syncShared(
+                    user, unknown.epoch(), unknown.lastSeq() + 1, List.of(), new int[0]);
+                caughtUp(user);
+              } else {
+                step(user, unknown.epoch()); // the shared log started again: read it from 0
+              }
             } else if (r instanceof Cluster.Batch batch && apply(user, batch, otherEpoch != null)) {
               step(user, null);
             } else if (r instanceof Cluster.UpToDate up && otherEpoch != null) {

@@ -3,7 +3,6 @@ package dev.sente.server.internal;
 import dev.sente.core.Event;
 import dev.sente.core.internal.Logs;
 import dev.sente.core.time.Scheduler;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -256,9 +255,24 @@ public final class DeliveryLog {
     return last;
   }
 
+  /**
+   * The cursors of two wake-up lists (each null for none, or filled from the start and ended by a
+   * null or its length, as {@link #addLocked} makes them) as one such list.
+   */
   static Cursor[] concat(Cursor[] a, Cursor[] b) {
-    Cursor[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    Cursor[] out = new Cursor[a.length + b.length];
+    int n = 0;
+    for (Cursor[] part : List.of(a, b)) {
+      for (Cursor cursor : part) {
+        if (cursor == null) {
+          break;
+        }
+        out[n++] = cursor;
+      }
+    }
     return out;
   }
 

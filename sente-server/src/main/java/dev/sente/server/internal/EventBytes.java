@@ -30,12 +30,19 @@ final class EventBytes {
   /** The events; throws when one does not unpack (another packer, or not an event). */
   Decoded decode(List<byte[]> events) {
     List<Event> out = new ArrayList<>(events.size());
-    int[] sizes = new int[events.size()];
-    for (int i = 0; i < sizes.length; i++) {
-      out.add(unpack(events.get(i)));
-      sizes[i] = events.get(i).length;
+    for (byte[] event : events) {
+      out.add(unpack(event));
     }
-    return new Decoded(out, sizes);
+    return new Decoded(out, sizes(events));
+  }
+
+  /** Each packed event's size in the log's bounds: its length. */
+  static int[] sizes(List<byte[]> packed) {
+    int[] sizes = new int[packed.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = packed.get(i).length;
+    }
+    return sizes;
   }
 
   private Event unpack(byte[] bytes) {

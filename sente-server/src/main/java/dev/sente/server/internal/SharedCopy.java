@@ -1,7 +1,6 @@
 package dev.sente.server.internal;
 
 import dev.sente.core.Event;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -44,11 +43,7 @@ final class SharedCopy {
   Numbered appendNumbered(
       String user, String epoch, long firstSeq, List<Event> events, int[] sizes) {
     Objects.requireNonNull(user, "user");
-    Objects.requireNonNull(epoch, "epoch");
-    DeliveryLog.checkSizes(events, sizes);
-    if (firstSeq < 1) {
-      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
-    }
+    checkNumbered(epoch, firstSeq, events, sizes);
     UserStream stream = log.streams.get(user);
     if (stream == null) {
       return Numbered.NO_STREAM;
@@ -96,11 +91,7 @@ final class SharedCopy {
       Runnable wakeUp,
       boolean retain) {
     Objects.requireNonNull(user, "user");
-    Objects.requireNonNull(epoch, "epoch");
-    DeliveryLog.checkSizes(events, sizes);
-    if (firstSeq < 1) {
-      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
-    }
+    checkNumbered(epoch, firstSeq, events, sizes);
     long now = log.now();
     while (true) {
       UserStream stream =
@@ -127,11 +118,7 @@ final class SharedCopy {
    * here (nothing is done).
    */
   boolean syncShared(String user, String epoch, long firstSeq, List<Event> events, int[] sizes) {
-    Objects.requireNonNull(epoch, "epoch");
-    DeliveryLog.checkSizes(events, sizes);
-    if (firstSeq < 1) {
-      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
-    }
+    checkNumbered(epoch, firstSeq, events, sizes);
     UserStream stream = log.streams.get(user);
     if (stream == null) {
       return false;
@@ -149,6 +136,14 @@ final class SharedCopy {
     return true;
   }
 
+  private static void checkNumbered(String epoch, long firstSeq, List<Event> events, int[] sizes) {
+    Objects.requireNonNull(epoch, "epoch");
+    DeliveryLog.checkSizes(events, sizes);
+    if (firstSeq < 1) {
+      throw new IllegalArgumentException("firstSeq must be at least 1: " + firstSeq);
+    }
+  }
+
   /** Brings the stream to the shared log's events; see {@link #openShared}. Hold its lock. */
   private Cursor[] shareLocked(
       UserStream stream, String epoch, long firstSeq, List<Event> events, int[] sizes, long now) {
@@ -164,7 +159,6 @@ final class SharedCopy {
           wake[n++] = cursor;
         }
       }
-      wake = n == wake.length ? wake : Arrays.copyOf(wake, n);
     }
     long older = Math.min(events.size(), stream.firstSeq() - firstSeq);
     long added = 0;
@@ -178,7 +172,7 @@ final class SharedCopy {
     long from = stream.lastSeq() + 1 - firstSeq;
     if (from < events.size()) {
       Cursor[] more = log.addLocked(stream, events, sizes, (int) from, now);
-      wake = wake == null ? more : more == null ? wake : DeliveryLog.concat(wake, more);
+      wake = DeliveryLog.concat(wake, more);
     }
     return wake;
   }
@@ -210,7 +204,7 @@ final class SharedCopy {
       }
       log.window.trimByAge(stream, now);
       Cursor[] more = log.addLocked(stream, events, sizes, 0, now);
-      wake = wake == null ? more : more == null ? wake : DeliveryLog.concat(wake, more);
+      wake = DeliveryLog.concat(wake, more);
     }
     log.finish(now, stream, wake);
     return true;

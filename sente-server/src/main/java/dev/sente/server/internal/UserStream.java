@@ -145,10 +145,7 @@ final class UserStream {
     }
     this.epoch = epoch;
     this.lastSeq = lastSeq;
-    for (int i = 0; i < 2; i++) {
-      packedKind[i] = null;
-      packedValue[i] = null;
-    }
+    dropPackedBefore(Long.MAX_VALUE);
     return dropped;
   }
 
