@@ -87,11 +87,6 @@ public final class BusMessages {
     return out;
   }
 
-  /** The append in a message, or null when the message is of another kind. */
-  public static Append append(byte[] message) {
-    return read(message) instanceof Append a ? a : null;
-  }
-
   private static Append append(List<byte[]> f) {
     if (f.size() < 5) {
       throw new IllegalArgumentException(

@@ -43,6 +43,18 @@ record LuaScript(String text, String sha) {
         .thenCompose(f -> f);
   }
 
+  /** A script argument: the value's text in UTF-8. */
+  static byte[] bytes(Object value) {
+    return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A script's reply element as text (bulk strings come as UTF-8 bytes). */
+  static String text(Object value) {
+    return value instanceof byte[] b
+        ? new String(b, StandardCharsets.UTF_8)
+        : String.valueOf(value);
+  }
+
   private static String sha1(String script) {
     try {
       byte[] digest =

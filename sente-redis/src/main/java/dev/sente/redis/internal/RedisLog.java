@@ -1,5 +1,8 @@
 package dev.sente.redis.internal;
 
+import static dev.sente.redis.internal.LuaScript.bytes;
+import static dev.sente.redis.internal.LuaScript.text;
+
 import dev.sente.server.cluster.Cluster.Appended;
 import dev.sente.server.cluster.Cluster.Batch;
 import dev.sente.server.cluster.Cluster.Read;
@@ -8,7 +11,6 @@ import dev.sente.server.cluster.Cluster.UpToDate;
 import dev.sente.server.internal.DeliveryLog;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -187,16 +189,6 @@ public final class RedisLog {
     return new byte[][] {
       bytes(prefix + ":log:{" + user + "}"), bytes(prefix + ":logmeta:{" + user + "}")
     };
-  }
-
-  private static byte[] bytes(Object value) {
-    return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String text(Object value) {
-    return value instanceof byte[] b
-        ? new String(b, StandardCharsets.UTF_8)
-        : String.valueOf(value);
   }
 
   private static long number(Object value) {

@@ -1,8 +1,10 @@
 package dev.sente.redis.internal;
 
+import static dev.sente.redis.internal.LuaScript.bytes;
+import static dev.sente.redis.internal.LuaScript.text;
+
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,16 +120,6 @@ public final class RedisPresence {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.prefix = RedisBus.checkPrefix(prefix);
     this.nodes = bytes(prefix + ":nodes");
-  }
-
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String text(Object value) {
-    return value instanceof byte[] b
-        ? new String(b, StandardCharsets.UTF_8)
-        : String.valueOf(value);
   }
 
   private static String field(String transport, String user) {

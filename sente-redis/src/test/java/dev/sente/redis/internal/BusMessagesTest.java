@@ -14,7 +14,8 @@ class BusMessagesTest {
 
   @Test
   void anAppendReadsItsUserEpochNumberAndEventsWhateverBytesTheyHold() {
-    BusMessages.Append append = BusMessages.append(bytes("1:a5:a:b:c8:AbCdEfGh2:424:1:2:0:"));
+    BusMessages.Append append =
+        (BusMessages.Append) BusMessages.read(bytes("1:a5:a:b:c8:AbCdEfGh2:424:1:2:0:"));
     assertThat(append.user()).isEqualTo("a:b:c");
     assertThat(append.epoch()).isEqualTo("AbCdEfGh");
     assertThat(append.firstSeq()).isEqualTo(42);
@@ -24,8 +25,8 @@ class BusMessagesTest {
   }
 
   @Test
-  void anotherKindIsNotAnAppend() {
-    assertThat(BusMessages.append(bytes("1:p3:abc"))).isNull();
+  void aKindThisNodeDoesNotKnowIsNoMessage() {
+    assertThat(BusMessages.read(bytes("1:p3:abc"))).as("a kind this node does not know").isNull();
   }
 
   @Test
@@ -41,7 +42,7 @@ class BusMessagesTest {
           "1:a5:alice8:AbCdEfGh1:1:e", // a field with no length
           "3" // no colon
         }) {
-      assertThatThrownBy(() -> BusMessages.append(bytes(bad)))
+      assertThatThrownBy(() -> BusMessages.read(bytes(bad)))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
     }

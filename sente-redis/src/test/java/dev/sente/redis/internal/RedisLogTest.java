@@ -179,8 +179,8 @@ class RedisLogTest {
       get(log.append("hé:llo", List.of(event("one"))));
       Cluster.Appended two = get(log.append("hé:llo", List.of(event("two"), event("3:x"))));
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
-      BusMessages.Append first = BusMessages.append(heard.get(0));
-      BusMessages.Append second = BusMessages.append(heard.get(1));
+      BusMessages.Append first = (BusMessages.Append) BusMessages.read(heard.get(0));
+      BusMessages.Append second = (BusMessages.Append) BusMessages.read(heard.get(1));
       assertThat(first.user()).isEqualTo("hé:llo");
       assertThat(first.epoch()).isEqualTo(two.epoch());
       assertThat(first.firstSeq()).isEqualTo(1);
