@@ -8,37 +8,24 @@ import dev.sente.client.Transport;
 import dev.sente.jetty.JettyServer;
 import dev.sente.jetty.SenteJetty;
 import dev.sente.server.SenteServer;
+import dev.sente.testkit.Closer;
 import dev.sente.testkit.faults.DeliveryCounter;
 import dev.sente.testkit.redis.RedisServer;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Redis that wants a password: the cluster's URI carries it, and a wrong one fails the build. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClusterAuthTest {
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closedAfterwards(T resource) {
-    resources.push(resource);
-    return resource;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private SenteServer node(URI redis) {
-    return closedAfterwards(
+    return closer.add(
         SenteServer.builder()
             .userId(request -> request.cookie("user"))
             .cluster(RedisCluster.create(redis, "auth"))
@@ -47,7 +34,7 @@ class ClusterAuthTest {
 
   @Test
   void theUriCarriesThePasswordAndAWrongOneFailsTheBuildSayingWhy() throws Exception {
-    RedisServer redis = closedAfterwards(RedisServer.start());
+    RedisServer redis = closer.add(RedisServer.start());
     assertThat(redis.command("CONFIG", "SET", "requirepass", "s3cret")).isEqualTo("OK");
     URI good = URI.create("redis://:s3cret@127.0.0.1:" + redis.port());
     URI bad = URI.create("redis://:wrong@127.0.0.1:" + redis.port());
@@ -56,9 +43,9 @@ class ClusterAuthTest {
 
     SenteServer one = node(good);
     SenteServer two = node(good);
-    JettyServer jetty = closedAfterwards(SenteJetty.server(one).host("127.0.0.1").port(0).start());
+    JettyServer jetty = closer.add(SenteJetty.server(one).host("127.0.0.1").port(0).start());
     SenteClient alice =
-        closedAfterwards(
+        closer.add(
             SenteClient.builder(URI.create("http://127.0.0.1:" + jetty.port() + "/chsk"))
                 .transport(Transport.WEBSOCKET)
                 .cookie("user", "alice")

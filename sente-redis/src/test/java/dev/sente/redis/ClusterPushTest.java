@@ -10,6 +10,7 @@ import dev.sente.client.Transport;
 import dev.sente.jetty.JettyServer;
 import dev.sente.jetty.SenteJetty;
 import dev.sente.server.SenteServer;
+import dev.sente.testkit.Closer;
 import dev.sente.testkit.faults.DeliveryCounter;
 import dev.sente.testkit.faults.FaultProxy;
 import dev.sente.testkit.faults.RequestRoundRobin;
@@ -17,9 +18,7 @@ import dev.sente.testkit.faults.SteadySender;
 import dev.sente.testkit.redis.RedisServer;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,11 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three nodes of one cluster, each a Jetty server on its own port, sharing a real redis-server:
@@ -46,7 +45,7 @@ class ClusterPushTest {
       Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200), Backoff.Jitter.NONE);
 
   private static RedisServer redis;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  @RegisterExtension final Closer closer = new Closer();
   private String prefix;
 
   @BeforeAll
@@ -59,18 +58,6 @@ class ClusterPushTest {
     if (redis != null) {
       redis.close();
     }
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closedAfterwards(T resource) {
-    resources.push(resource);
-    return resource;
   }
 
   private static ConditionFactory eventually() {
@@ -90,19 +77,18 @@ class ClusterPushTest {
     }
     RedisCluster cluster = RedisCluster.create(redis.uri(), prefix);
     SenteServer sente =
-        closedAfterwards(
+        closer.add(
             SenteServer.builder()
                 .userId(request -> request.cookie("user"))
                 .cluster(cluster)
                 .build());
-    JettyServer jetty =
-        closedAfterwards(SenteJetty.server(sente).host("127.0.0.1").port(0).start());
+    JettyServer jetty = closer.add(SenteJetty.server(sente).host("127.0.0.1").port(0).start());
     return new Node(sente, jetty, cluster);
   }
 
   private SenteClient client(URI uri, String user, Transport transport) throws Exception {
     SenteClient client =
-        closedAfterwards(
+        closer.add(
             SenteClient.builder(uri)
                 .transport(transport)
                 .cookie("user", user)
@@ -169,7 +155,7 @@ class ClusterPushTest {
     Node one = node(test);
     Node two = node(test);
     Node sender = node(test);
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(one.jetty().port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(one.jetty().port()));
     SenteClient alice = client(proxy.uri().resolve("/chsk"), "alice", Transport.WEBSOCKET);
     List<Optional<Recovery>> reopens = new CopyOnWriteArrayList<>();
     List<Integer> portsOpened = new CopyOnWriteArrayList<>();
@@ -188,8 +174,7 @@ class ClusterPushTest {
     alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
     eventually().until(() -> one.sente().connectedUsers().any().contains("alice"));
     SteadySender pushes =
-        closedAfterwards(
-            SteadySender.pushing(sender.sente(), "alice", EVENT, Long.MAX_VALUE / 2, 200));
+        closer.add(SteadySender.pushing(sender.sente(), "alice", EVENT, Long.MAX_VALUE / 2, 200));
     List<Integer> moves = new ArrayList<>(List.of(two.jetty().port(), one.jetty().port()));
     moves.add(two.jetty().port());
     for (int port : moves) {
@@ -333,7 +318,7 @@ class ClusterPushTest {
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     forked = process;
-    resources.push(process::destroyForcibly);
+    closer.add(process::destroyForcibly);
     java.io.BufferedReader fromNode =
         new java.io.BufferedReader(
             new java.io.InputStreamReader(
@@ -351,7 +336,7 @@ class ClusterPushTest {
     int doomed = forkedNode(test);
     Node survivor = node(test);
     Node sender = node(test);
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(doomed)); // the load balancer
+    FaultProxy proxy = closer.add(FaultProxy.to(doomed)); // the load balancer
     SenteClient alice = client(proxy.uri().resolve("/chsk"), "alice", Transport.WEBSOCKET);
     List<Optional<Recovery>> reopens = new CopyOnWriteArrayList<>();
     AtomicInteger opens = new AtomicInteger();
@@ -367,8 +352,7 @@ class ClusterPushTest {
     DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
     alice.connect().toCompletableFuture().get(20, TimeUnit.SECONDS);
     SteadySender pushes =
-        closedAfterwards(
-            SteadySender.pushing(sender.sente(), "alice", EVENT, Long.MAX_VALUE / 2, 200));
+        closer.add(SteadySender.pushing(sender.sente(), "alice", EVENT, Long.MAX_VALUE / 2, 200));
     eventually().until(() -> counter.highest() > 50);
 
     forked.destroyForcibly(); // SIGKILL: no close frame, no goodbye to Redis
@@ -439,12 +423,12 @@ class ClusterPushTest {
       received.add(DeliveryCounter.onServer(n.sente(), "test/up"));
     }
     RequestRoundRobin balancer =
-        closedAfterwards(RequestRoundRobin.to(one.jetty().port(), two.jetty().port()));
+        closer.add(RequestRoundRobin.to(one.jetty().port(), two.jetty().port()));
     SenteClient alice = client(balancer.uri().resolve("/chsk"), "alice", Transport.AJAX);
     DeliveryCounter counter = DeliveryCounter.onClient(alice, EVENT);
     alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
     SteadySender pushes =
-        closedAfterwards(SteadySender.pushing(sender.sente(), "alice", EVENT, 300, 200));
+        closer.add(SteadySender.pushing(sender.sente(), "alice", EVENT, 300, 200));
     for (int i = 0; i < 30; i++) {
       Integer reply =
           alice

@@ -12,16 +12,15 @@ import dev.sente.client.Transport;
 import dev.sente.jetty.JettyServer;
 import dev.sente.jetty.SenteJetty;
 import dev.sente.server.SenteServer;
+import dev.sente.testkit.Closer;
 import dev.sente.testkit.client.RecordingClient;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,19 +31,7 @@ class JavaClientRestartTest {
   static final Backoff FAST =
       Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200), Backoff.Jitter.NONE);
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closedAfterwards(T resource) {
-    resources.push(resource);
-    return resource;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private static SenteServer newServer() {
     SenteServer sente = SenteServer.builder().userId(request -> request.cookie("user")).build();
@@ -64,16 +51,16 @@ class JavaClientRestartTest {
               started.set(SenteJetty.server(sente).port(port).start());
               return true;
             });
-    return closedAfterwards(started.get());
+    return closer.add(started.get());
   }
 
   @ParameterizedTest
   @EnumSource(names = {"WEBSOCKET", "AJAX"})
   void theClientReconnectsByItselfToAServerRestartedOnTheSamePort(Transport transport) {
-    JettyServer first = closedAfterwards(SenteJetty.serve(newServer(), 0));
+    JettyServer first = closer.add(SenteJetty.serve(newServer(), 0));
     int port = first.port();
     RecordingClient alice =
-        closedAfterwards(
+        closer.add(
             RecordingClient.build(
                 SenteClient.builder(URI.create("http://localhost:" + port + "/chsk"))
                     .transport(transport)

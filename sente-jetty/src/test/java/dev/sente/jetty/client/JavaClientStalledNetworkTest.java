@@ -13,18 +13,17 @@ import dev.sente.jetty.JettyServer;
 import dev.sente.jetty.SenteJetty;
 import dev.sente.server.EventMessage;
 import dev.sente.server.SenteServer;
+import dev.sente.testkit.Closer;
 import dev.sente.testkit.client.RecordingClient;
 import dev.sente.testkit.faults.FaultProxy;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Java client and the real server behind a {@link FaultProxy}: keep-alive pings find a frozen
@@ -32,24 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 class JavaClientStalledNetworkTest {
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closedAfterwards(T resource) {
-    resources.push(resource);
-    return resource;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private FaultProxy proxyTo(SenteServer sente) {
     sente.on("chat/save", msg -> msg.reply(Map.of("saved", msg.data(String.class))));
-    JettyServer jetty = closedAfterwards(SenteJetty.serve(sente, 0));
-    return closedAfterwards(FaultProxy.to(jetty.port()));
+    JettyServer jetty = closer.add(SenteJetty.serve(sente, 0));
+    return closer.add(FaultProxy.to(jetty.port()));
   }
 
   private static SenteServer.Builder server() {
@@ -67,7 +54,7 @@ class JavaClientStalledNetworkTest {
   void aClientWhosePingGoesUnansweredClosesWithPingTimeoutAndReopensWhenTheNetworkRecovers() {
     FaultProxy proxy = proxyTo(server().build());
     RecordingClient alice =
-        closedAfterwards(
+        closer.add(
             RecordingClient.build(
                 alice(proxy)
                     .keepAlive(Duration.ofMillis(400))
@@ -110,7 +97,7 @@ class JavaClientStalledNetworkTest {
           }
         });
     FaultProxy proxy = proxyTo(sente);
-    RecordingClient alice = closedAfterwards(RecordingClient.build(alice(proxy)));
+    RecordingClient alice = closer.add(RecordingClient.build(alice(proxy)));
     alice.connect();
     alice.clear();
     await().atMost(Duration.ofSeconds(10)).until(() -> hasNotice(notices, Protocol.USER_CONNECTED));
@@ -148,7 +135,7 @@ class JavaClientStalledNetworkTest {
     SenteServer sente =
         server().batchWindows(Duration.ofMillis(300), Duration.ofMillis(100)).build();
     FaultProxy proxy = proxyTo(sente);
-    RecordingClient alice = closedAfterwards(RecordingClient.build(alice(proxy)));
+    RecordingClient alice = closer.add(RecordingClient.build(alice(proxy)));
     alice.connect();
     alice.clear();
 

@@ -11,20 +11,19 @@ import dev.sente.client.Transport;
 import dev.sente.jetty.JettyServer;
 import dev.sente.jetty.SenteJetty;
 import dev.sente.server.SenteServer;
+import dev.sente.testkit.Closer;
 import dev.sente.testkit.client.RecordingClient;
 import dev.sente.testkit.faults.DeliveryCounter;
 import dev.sente.testkit.faults.FaultProxy;
 import dev.sente.testkit.faults.SteadySender;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,19 +34,7 @@ class FaultProxyJettyTest {
   private static final Backoff FAST =
       Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200), Backoff.Jitter.NONE);
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closedAfterwards(T resource) {
-    resources.push(resource);
-    return resource;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private static ConditionFactory eventually() {
     return Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10));
@@ -65,12 +52,12 @@ class FaultProxyJettyTest {
   }
 
   private JettyServer serve(SenteServer sente) {
-    closedAfterwards(sente);
-    return closedAfterwards(SenteJetty.server(sente).host("127.0.0.1").port(0).start());
+    closer.add(sente);
+    return closer.add(SenteJetty.server(sente).host("127.0.0.1").port(0).start());
   }
 
   private FaultProxy proxyTo(JettyServer jetty) {
-    return closedAfterwards(FaultProxy.to(jetty.port()));
+    return closer.add(FaultProxy.to(jetty.port()));
   }
 
   private static SenteClientBuilder alice(FaultProxy proxy, Transport transport) {
@@ -81,7 +68,7 @@ class FaultProxyJettyTest {
   }
 
   private RecordingClient connected(SenteClientBuilder builder) {
-    RecordingClient client = closedAfterwards(RecordingClient.build(builder));
+    RecordingClient client = closer.add(RecordingClient.build(builder));
     client.connect();
     client.clear();
     return client;
@@ -159,7 +146,7 @@ class FaultProxyJettyTest {
     FaultProxy proxy = proxyTo(serve(sente));
     proxy.answer200InsteadOf101();
 
-    RecordingClient alice = closedAfterwards(RecordingClient.build(alice(proxy, Transport.AUTO)));
+    RecordingClient alice = closer.add(RecordingClient.build(alice(proxy, Transport.AUTO)));
     ClientState.Open open = alice.connect();
 
     assertThat(open.transport()).isEqualTo(Transport.AJAX);
@@ -204,16 +191,15 @@ class FaultProxyJettyTest {
     DeliveryCounter atServer = DeliveryCounter.onServer(sente, "test/up");
     FaultProxy proxy = proxyTo(serve(sente));
     SenteClient client = alice(proxy, transport).build();
-    closedAfterwards(client);
+    closer.add(client);
     DeliveryCounter atClient = DeliveryCounter.onClient(client, "test/down");
-    RecordingClient alice = closedAfterwards(RecordingClient.record(client));
+    RecordingClient alice = closer.add(RecordingClient.record(client));
     alice.connect();
     eventually().until(() -> sente.connectedUsers().any().contains("alice"));
 
     int count = 100;
-    SteadySender pushes =
-        closedAfterwards(SteadySender.pushing(sente, "alice", "test/down", count, 500));
-    SteadySender sends = closedAfterwards(SteadySender.sending(client, "test/up", count, 500));
+    SteadySender pushes = closer.add(SteadySender.pushing(sente, "alice", "test/down", count, 500));
+    SteadySender sends = closer.add(SteadySender.sending(client, "test/up", count, 500));
     assertThat(pushes.awaitDone(Duration.ofSeconds(10))).isTrue();
     assertThat(sends.awaitDone(Duration.ofSeconds(10))).isTrue();
     assertThat(pushes.refused()).isZero();

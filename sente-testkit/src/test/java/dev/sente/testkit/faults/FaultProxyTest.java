@@ -3,6 +3,7 @@ package dev.sente.testkit.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sente.testkit.Closer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -13,16 +14,14 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The proxy's faults on plain sockets: a loopback server socket stands for the server. */
 @Timeout(30)
@@ -31,19 +30,7 @@ class FaultProxyTest {
   /** How long "nothing arrives" is watched. */
   private static final int QUIET_MILLIS = 300;
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closedAfterwards(T resource) {
-    resources.push(resource);
-    return resource;
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   /** A server socket whose accepted connections the test takes in order. */
   private final class Target implements AutoCloseable {
@@ -58,7 +45,7 @@ class FaultProxyTest {
               () -> {
                 try {
                   while (true) {
-                    accepted.add(closedAfterwards(socket.accept()));
+                    accepted.add(closer.add(socket.accept()));
                   }
                 } catch (IOException e) {
                   // closed
@@ -86,11 +73,11 @@ class FaultProxyTest {
   }
 
   private Target target() throws IOException {
-    return closedAfterwards(new Target());
+    return closer.add(new Target());
   }
 
   private Socket connect(FaultProxy proxy) throws IOException {
-    Socket socket = closedAfterwards(new Socket(InetAddress.getByName("127.0.0.1"), proxy.port()));
+    Socket socket = closer.add(new Socket(InetAddress.getByName("127.0.0.1"), proxy.port()));
     socket.setSoTimeout(10_000);
     return socket;
   }
@@ -132,7 +119,7 @@ class FaultProxyTest {
   @Test
   void forwardsBothWaysAndCountsConnectionsAndBytes() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket client = connect(proxy);
     write(client, "hello");
     Socket upstream = server.next();
@@ -159,7 +146,7 @@ class FaultProxyTest {
   @Test
   void cutResetsBothSidesAndNewConnectionsStillWork() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket client = connect(proxy);
     write(client, "a");
     Socket upstream = server.next();
@@ -178,7 +165,7 @@ class FaultProxyTest {
   @Test
   void aGracefulCutClosesBothSidesWithAFin() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket client = connect(proxy);
     write(client, "a");
     Socket upstream = server.next();
@@ -194,7 +181,7 @@ class FaultProxyTest {
   @Test
   void whileDownNewConnectionsAreResetAtOnceUntilRestored() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket before = connect(proxy);
     write(before, "a");
     Socket upstream = server.next();
@@ -223,7 +210,7 @@ class FaultProxyTest {
   @Test
   void aStallHoldsTheBytesAndClosesNothingUntilResumed() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket client = connect(proxy);
     write(client, "1");
     Socket upstream = server.next();
@@ -247,7 +234,7 @@ class FaultProxyTest {
   @Test
   void aStallInOneDirectionLetsTheOtherFlow() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket client = connect(proxy);
     write(client, "1");
     Socket upstream = server.next();
@@ -266,7 +253,7 @@ class FaultProxyTest {
   @Test
   void aDroppingStallLosesTheBytesAndResumeResetsTheDamagedConnection() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket client = connect(proxy);
     write(client, "1");
     Socket upstream = server.next();
@@ -286,7 +273,7 @@ class FaultProxyTest {
   @Test
   void aDelayHoldsEachChunk() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket client = connect(proxy);
     write(client, "1");
     Socket upstream = server.next();
@@ -307,7 +294,7 @@ class FaultProxyTest {
   @Test
   void aClientSideResetLeavesTheServerSideOpenAndSilent() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     Socket client = connect(proxy);
     write(client, "1");
     Socket upstream = server.next();
@@ -332,7 +319,7 @@ class FaultProxyTest {
   @Test
   void aWebSocketUpgradeIsAnswered200WhileTheProxyBreaksUpgrades() throws Exception {
     Target server = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(server.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(server.port()));
     String upgrade =
         "GET /chsk HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n";
     String plain = "GET /chsk HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -370,7 +357,7 @@ class FaultProxyTest {
   void retargetSendsNewConnectionsToAnotherServerAndKeepsOpenOnes() throws Exception {
     Target first = target();
     Target second = target();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(first.port()));
+    FaultProxy proxy = closer.add(FaultProxy.to(first.port()));
     Socket old = connect(proxy);
     write(old, "1");
     Socket oldUpstream = first.next();
@@ -391,7 +378,7 @@ class FaultProxyTest {
     Target gone = target();
     int port = gone.port();
     gone.close();
-    FaultProxy proxy = closedAfterwards(FaultProxy.to(port));
+    FaultProxy proxy = closer.add(FaultProxy.to(port));
     assertClosedByPeer(connect(proxy));
   }
 
@@ -434,12 +421,12 @@ class FaultProxyTest {
 
   @Test
   void roundRobinSendsEachNewConnectionToTheNextServerInTurn() throws Exception {
-    Target a = closedAfterwards(new Target());
-    Target b = closedAfterwards(new Target());
-    Target c = closedAfterwards(new Target());
-    FaultProxy proxy = closedAfterwards(FaultProxy.roundRobin(a.port(), b.port(), c.port()));
+    Target a = closer.add(new Target());
+    Target b = closer.add(new Target());
+    Target c = closer.add(new Target());
+    FaultProxy proxy = closer.add(FaultProxy.roundRobin(a.port(), b.port(), c.port()));
     for (int i = 0; i < 6; i++) {
-      Socket client = closedAfterwards(new Socket(InetAddress.getLoopbackAddress(), proxy.port()));
+      Socket client = closer.add(new Socket(InetAddress.getLoopbackAddress(), proxy.port()));
       client.getOutputStream().write(("hello " + i).getBytes(StandardCharsets.UTF_8));
       client.getOutputStream().flush();
       Target expected = List.of(a, b, c).get(i % 3);
@@ -450,7 +437,7 @@ class FaultProxyTest {
     assertThat(proxy.connections().stream().map(FaultProxy.Connection::targetPort).toList())
         .containsExactlyInAnyOrder(a.port(), b.port(), c.port(), a.port(), b.port(), c.port());
     proxy.retarget(c.port()); // back to one server
-    closedAfterwards(new Socket(InetAddress.getLoopbackAddress(), proxy.port()));
+    closer.add(new Socket(InetAddress.getLoopbackAddress(), proxy.port()));
     c.next();
     assertThatThrownBy(FaultProxy::roundRobin).isInstanceOf(IllegalArgumentException.class);
   }
