@@ -3,12 +3,21 @@ package dev.sente.redis;
 import dev.sente.redis.internal.BusMessages;
 import dev.sente.redis.internal.RedisBus;
 import dev.sente.redis.internal.RedisLog;
+import dev.sente.redis.internal.RedisPresence;
+import dev.sente.redis.internal.UsersReplica;
+import dev.sente.server.ConnectedUsers;
+import dev.sente.server.Transport;
 import dev.sente.server.cluster.Cluster;
 import java.net.URI;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +38,27 @@ public final class RedisCluster implements Cluster {
   /** The prefix of every key and channel unless {@link #create(URI, String)} gives another. */
   public static final String DEFAULT_PREFIX = "sente";
 
+  /** How often a node renews its heartbeat and sweeps the nodes that died. */
+  public static final long HEARTBEAT_MILLIS = 2_000;
+
+  /**
+   * How long a node counts as alive after its last heartbeat: the users of a node that dies
+   * (killed, not stopped) leave the cluster's connected users within this and one {@link
+   * #HEARTBEAT_MILLIS} more, 8 s.
+   */
+  public static final long ALIVE_MILLIS = 6_000;
+
   private final URI uri;
   private final String prefix;
   private final String node = java.util.UUID.randomUUID().toString();
+  private final UsersReplica replica = new UsersReplica(node);
+  private final Set<String> memberships = new HashSet<>(); // fields, guarded by itself
+  private volatile boolean syncWanted = true;
   private volatile RedisBus bus;
   private volatile RedisLog log;
+  private volatile RedisPresence presence;
+  private volatile Listener listener;
+  private volatile ScheduledExecutorService ticker;
   private volatile long maxMessageBytes;
 
   private RedisCluster(URI uri, String prefix) {
@@ -85,16 +110,158 @@ public final class RedisCluster implements Cluster {
             state -> {
               if (state == RedisBus.State.UP) {
                 listener.up();
+                rejoin();
               } else if (state == RedisBus.State.DOWN) {
                 listener.down();
               }
             });
+    this.listener = listener;
     this.log =
         new RedisLog(started.commands(), prefix, settings.maxAgeMillis(), settings.maxUserBytes());
+    this.presence = new RedisPresence(started.commands(), prefix);
     this.bus = started;
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sente-redis-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    this.ticker = timer;
+    timer.scheduleWithFixedDelay(this::tick, 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  private static void hear(String self, byte[] message, Listener listener) {
+  /** The bus is back: the users are read again, and this node's memberships given again. */
+  private void rejoin() {
+    syncWanted = true;
+    if (replica.invalidate()) {
+      readUsers();
+    }
+    ScheduledExecutorService timer = ticker;
+    if (timer != null) {
+      try {
+        timer.execute(this::tick);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        // closing
+      }
+    }
+  }
+
+  /** The heartbeat: renews this node, gives its memberships again when needed, sweeps the dead. */
+  private void tick() {
+    RedisPresence p = presence;
+    if (p == null) {
+      return;
+    }
+    try {
+      p.heartbeat(node, ALIVE_MILLIS)
+          .whenComplete(
+              (unlisted, error) -> {
+                if (error == null && (unlisted || syncWanted)) {
+                  if (unlisted && !memberships.isEmpty()) {
+                    LOG.warn("This node was taken for dead by the cluster: giving its users again");
+                  }
+                  sync(p);
+                }
+              });
+      p.sweep(node)
+          .whenComplete(
+              (closed, error) -> {
+                if (error == null && !closed.isEmpty()) {
+                  LOG.info("Swept {} users of cluster nodes that stopped", closed.size());
+                }
+              });
+      if (replica.wantsSnapshot() && replica.invalidate()) {
+        readUsers();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("The heartbeat failed", e);
+    }
+  }
+
+  private void sync(RedisPresence p) {
+    synchronized (memberships) {
+      syncWanted = false;
+      p.sync(node, List.copyOf(memberships))
+          .whenComplete(
+              (changes, error) -> {
+                if (error != null) {
+                  syncWanted = true;
+                }
+              });
+    }
+  }
+
+  private void readUsers() {
+    RedisPresence p = presence;
+    if (p == null) {
+      return;
+    }
+    p.snapshot()
+        .whenComplete(
+            (snapshot, error) -> {
+              if (error != null) {
+                replica.snapshotFailed();
+                return;
+              }
+              report(replica.snapshot(snapshot));
+            });
+  }
+
+  private void report(UsersReplica.Heard heard) {
+    Listener l = listener;
+    for (UsersReplica.Applied applied : heard.applied()) {
+      BusMessages.Presence change = applied.change();
+      l.usersChanged(
+          new UsersChange(
+              change.user(),
+              "w".equals(change.transport()) ? Transport.WEBSOCKET : Transport.AJAX,
+              Change.valueOf(change.transition().name()),
+              applied.before(),
+              applied.after()));
+    }
+    if (heard.readSnapshot()) {
+      readUsers();
+    }
+  }
+
+  @Override
+  public void join(String user, Transport transport) {
+    member(user, transport, true);
+  }
+
+  @Override
+  public void leave(String user, Transport transport) {
+    member(user, transport, false);
+  }
+
+  private void member(String user, Transport transport, boolean joined) {
+    String t = transport == Transport.WEBSOCKET ? "w" : "a";
+    String field = RedisPresence.field(t, user);
+    synchronized (memberships) {
+      if (joined ? !memberships.add(field) : !memberships.remove(field)) {
+        return;
+      }
+      RedisPresence p = presence;
+      if (p == null) {
+        return;
+      }
+      (joined ? p.join(node, t, user) : p.leave(node, t, user))
+          .whenComplete(
+              (transition, error) -> {
+                if (error != null) {
+                  syncWanted = true; // given again with the next heartbeat
+                }
+              });
+    }
+  }
+
+  @Override
+  public ConnectedUsers connectedUsers() {
+    return replica.users();
+  }
+
+  private void hear(String self, byte[] message, Listener listener) {
     BusMessages.Message read;
     try {
       read = BusMessages.read(message);
@@ -104,6 +271,8 @@ public final class RedisCluster implements Cluster {
     }
     if (read instanceof BusMessages.Append a) {
       listener.appended(a.user(), a.epoch(), a.firstSeq(), a.events());
+    } else if (read instanceof BusMessages.Presence p) {
+      report(replica.hear(p));
     } else if (read instanceof BusMessages.Disconnect d && !d.node().equals(self)) {
       listener.disconnect(d.user());
     }
@@ -169,8 +338,26 @@ public final class RedisCluster implements Cluster {
     return started == null ? new RedisBus.Stats(0, 0, 0, 0, 0) : started.stats();
   }
 
+  /**
+   * Leaves the cluster: the heartbeat stops and this node's alive key goes, so that the next sweep
+   * by another node (within {@link #HEARTBEAT_MILLIS}) closes its users there.
+   */
   @Override
   public void close() {
+    ScheduledExecutorService timer = ticker;
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    RedisPresence p = presence;
+    if (p != null) {
+      try {
+        p.stopHeartbeat(node).toCompletableFuture().get(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        LOG.debug("Could not remove this node's heartbeat; it expires by itself", e);
+      }
+    }
     RedisBus started = bus;
     if (started != null) {
       started.close();

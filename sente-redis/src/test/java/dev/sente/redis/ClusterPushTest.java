@@ -2,14 +2,11 @@ package dev.sente.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sente.client.Backoff;
 import dev.sente.client.ClientState;
 import dev.sente.client.Recovery;
 import dev.sente.client.SenteClient;
 import dev.sente.client.Transport;
-import dev.sente.jetty.JettyServer;
-import dev.sente.jetty.SenteJetty;
-import dev.sente.server.SenteServer;
+import dev.sente.redis.ClusterNodes.Node;
 import dev.sente.testkit.Closer;
 import dev.sente.testkit.faults.DeliveryCounter;
 import dev.sente.testkit.faults.FaultProxy;
@@ -28,6 +25,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -41,12 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterPushTest {
   private static final String EVENT = "test/n";
-  private static final Backoff FAST =
-      Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(200), Backoff.Jitter.NONE);
 
   private static RedisServer redis;
   @RegisterExtension final Closer closer = new Closer();
-  private String prefix;
 
   @BeforeAll
   static void startRedis() {
@@ -64,38 +59,19 @@ class ClusterPushTest {
     return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10));
   }
 
-  /** A node of the test's cluster (its own prefix), with its Jetty server on a free port. */
-  private record Node(SenteServer sente, JettyServer jetty, RedisCluster cluster) {
-    URI uri() {
-      return URI.create("http://127.0.0.1:" + jetty.port() + "/chsk");
-    }
+  private ClusterNodes nodes;
+
+  @BeforeEach
+  void nodes(TestInfo test) {
+    nodes = new ClusterNodes(redis, closer, test);
   }
 
-  private Node node(TestInfo test) {
-    if (prefix == null) {
-      prefix = "t-" + test.getTestMethod().orElseThrow().getName().hashCode();
-    }
-    RedisCluster cluster = RedisCluster.create(redis.uri(), prefix);
-    SenteServer sente =
-        closer.add(
-            SenteServer.builder()
-                .userId(request -> request.cookie("user"))
-                .cluster(cluster)
-                .build());
-    JettyServer jetty = closer.add(SenteJetty.server(sente).host("127.0.0.1").port(0).start());
-    return new Node(sente, jetty, cluster);
+  private Node node() {
+    return nodes.node();
   }
 
-  private SenteClient client(URI uri, String user, Transport transport) throws Exception {
-    SenteClient client =
-        closer.add(
-            SenteClient.builder(uri)
-                .transport(transport)
-                .cookie("user", user)
-                .backoff(FAST)
-                .upgradeRetryInterval(Duration.ofMillis(200))
-                .build());
-    return client;
+  private SenteClient client(URI uri, String user, Transport transport) {
+    return nodes.client(uri, user, transport);
   }
 
   /** Alice's open WebSocket client on a node, counting her numbered events and her gaps. */
@@ -117,11 +93,10 @@ class ClusterPushTest {
   }
 
   @Test
-  void aPushOnOneNodeReachesEveryClientOfTheUserOnEveryNodeAndTransport(TestInfo test)
-      throws Exception {
-    Node one = node(test);
-    Node two = node(test);
-    Node three = node(test);
+  void aPushOnOneNodeReachesEveryClientOfTheUserOnEveryNodeAndTransport() throws Exception {
+    Node one = node();
+    Node two = node();
+    Node three = node();
     SenteClient aliceWs = client(one.uri(), "alice", Transport.WEBSOCKET);
     SenteClient aliceAjax = client(two.uri(), "alice", Transport.AJAX);
     SenteClient bob = client(three.uri(), "bob", Transport.WEBSOCKET);
@@ -150,11 +125,41 @@ class ClusterPushTest {
   }
 
   @Test
-  void aWebSocketThatReconnectsToAnotherNodeResumesThereWithNothingLost(TestInfo test)
-      throws Exception {
-    Node one = node(test);
-    Node two = node(test);
-    Node sender = node(test);
+  void aBroadcastOnOneNodeReachesEveryUserOfTheClusterOnce() throws Exception {
+    Node one = node();
+    Node two = node();
+    Node sender = node();
+    SenteClient alice = client(one.uri(), "alice", Transport.WEBSOCKET);
+    SenteClient bob = client(two.uri(), "bob", Transport.AJAX);
+    SenteClient bobAgain = client(one.uri(), "bob", Transport.WEBSOCKET);
+    List<DeliveryCounter> counters = new ArrayList<>();
+    for (SenteClient c : List.of(alice, bob, bobAgain)) {
+      counters.add(DeliveryCounter.onClient(c, EVENT));
+      c.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    eventually()
+        .until(() -> sender.sente().connectedUsers().any().containsAll(List.of("alice", "bob")));
+
+    for (long seq = 1; seq <= 20; seq++) {
+      assertThat(sender.sente().broadcast(EVENT, DeliveryCounter.numbered(seq)))
+          .as("the users connected anywhere")
+          .isEqualTo(2);
+    }
+    for (DeliveryCounter counter : counters) {
+      eventually().until(() -> counter.distinct() >= 20);
+      DeliveryCounter.Report report = counter.report(20);
+      assertThat(report.perfect()).as(report.toString()).isTrue();
+    }
+    assertThat(sender.sente().send("carol", EVENT, DeliveryCounter.numbered(1)))
+        .as("carol is connected nowhere")
+        .isFalse();
+  }
+
+  @Test
+  void aWebSocketThatReconnectsToAnotherNodeResumesThereWithNothingLost() throws Exception {
+    Node one = node();
+    Node two = node();
+    Node sender = node();
     FaultProxy proxy = closer.add(FaultProxy.to(one.jetty().port()));
     SenteClient alice = client(proxy.uri().resolve("/chsk"), "alice", Transport.WEBSOCKET);
     List<Optional<Recovery>> reopens = new CopyOnWriteArrayList<>();
@@ -201,9 +206,9 @@ class ClusterPushTest {
   }
 
   @Test
-  void aNodeWhoseSubscriptionDroppedCatchesUpWithNothingLost(TestInfo test) throws Exception {
-    Node one = node(test);
-    Node sender = node(test);
+  void aNodeWhoseSubscriptionDroppedCatchesUpWithNothingLost() throws Exception {
+    Node one = node();
+    Node sender = node();
     Watched watched = watched(one);
     SenteClient alice = watched.client();
     DeliveryCounter counter = watched.counter();
@@ -225,10 +230,9 @@ class ClusterPushTest {
   }
 
   @Test
-  void redisKilledAndRestartedEmptyIsAReportedGapAndPushesFlowAgain(TestInfo test)
-      throws Exception {
-    Node one = node(test);
-    Node sender = node(test);
+  void redisKilledAndRestartedEmptyIsAReportedGapAndPushesFlowAgain() throws Exception {
+    Node one = node();
+    Node sender = node();
     Watched watched = watched(one);
     SenteClient alice = watched.client();
     DeliveryCounter counter = watched.counter();
@@ -263,10 +267,10 @@ class ClusterPushTest {
   }
 
   @Test
-  void disconnectOnOneNodeClosesTheUsersConnectionsOnEveryNode(TestInfo test) throws Exception {
-    Node one = node(test);
-    Node two = node(test);
-    Node three = node(test);
+  void disconnectOnOneNodeClosesTheUsersConnectionsOnEveryNode() throws Exception {
+    Node one = node();
+    Node two = node();
+    Node three = node();
     SenteClient aliceWs = client(one.uri(), "alice", Transport.WEBSOCKET);
     SenteClient aliceAjax = client(two.uri(), "alice", Transport.AJAX);
     SenteClient bob = client(two.uri(), "bob", Transport.WEBSOCKET);
@@ -299,43 +303,12 @@ class ClusterPushTest {
     return state instanceof ClientState.Open open && !open.firstOpen();
   }
 
-  /** A node in a JVM of its own, killed with SIGKILL after the test if still alive. */
-  private int forkedNode(TestInfo test) throws Exception {
-    if (prefix == null) {
-      prefix = "t-" + test.getTestMethod().orElseThrow().getName().hashCode();
-    }
-    List<String> command =
-        List.of(
-            java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            ClusterNodeMain.class.getName(),
-            redis.uri().toString(),
-            prefix);
-    java.nio.file.Path log = java.nio.file.Files.createTempFile("sente-node", ".log");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-    forked = process;
-    closer.add(process::destroyForcibly);
-    java.io.BufferedReader fromNode =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(
-                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-    String ready = fromNode.readLine();
-    assertThat(ready).as("the node's first line (log: " + log + ")").startsWith("ready ");
-    return Integer.parseInt(ready.substring("ready ".length()).trim());
-  }
-
-  private Process forked;
-
   @Test
-  void aClientOfANodeKilledWithSigkillResumesOnAnotherWithNothingLost(TestInfo test)
-      throws Exception {
-    int doomed = forkedNode(test);
-    Node survivor = node(test);
-    Node sender = node(test);
+  void aClientOfANodeKilledWithSigkillResumesOnAnotherWithNothingLost() throws Exception {
+    ClusterNodes.Forked forked = nodes.forked();
+    int doomed = forked.port();
+    Node survivor = node();
+    Node sender = node();
     FaultProxy proxy = closer.add(FaultProxy.to(doomed)); // the load balancer
     SenteClient alice = client(proxy.uri().resolve("/chsk"), "alice", Transport.WEBSOCKET);
     List<Optional<Recovery>> reopens = new CopyOnWriteArrayList<>();
@@ -355,8 +328,8 @@ class ClusterPushTest {
         closer.add(SteadySender.pushing(sender.sente(), "alice", EVENT, Long.MAX_VALUE / 2, 200));
     eventually().until(() -> counter.highest() > 50);
 
-    forked.destroyForcibly(); // SIGKILL: no close frame, no goodbye to Redis
-    assertThat(forked.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    forked.process().destroyForcibly(); // SIGKILL: no close frame, no goodbye to Redis
+    assertThat(forked.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
     proxy.retarget(survivor.jetty().port()); // the load balancer sends new connections elsewhere
     proxy.cut(); // what the dead node's sockets come to
     eventually().until(() -> opens.get() >= 2);
@@ -373,9 +346,9 @@ class ClusterPushTest {
   }
 
   @Test
-  void whileRedisIsAwayANodeKeepsServingItsOwnClients(TestInfo test) throws Exception {
-    Node one = node(test);
-    Node two = node(test);
+  void whileRedisIsAwayANodeKeepsServingItsOwnClients() throws Exception {
+    Node one = node();
+    Node two = node();
     Watched watched = watched(one);
     SenteClient alice = watched.client();
     DeliveryCounter counter = watched.counter();
@@ -412,11 +385,10 @@ class ClusterPushTest {
   }
 
   @Test
-  void anAjaxClientWithEveryRequestOnTheNextNodeGetsItsPushesRepliesAndSends(TestInfo test)
-      throws Exception {
-    Node one = node(test);
-    Node two = node(test);
-    Node sender = node(test);
+  void anAjaxClientWithEveryRequestOnTheNextNodeGetsItsPushesRepliesAndSends() throws Exception {
+    Node one = node();
+    Node two = node();
+    Node sender = node();
     List<DeliveryCounter> received = new ArrayList<>();
     for (Node n : List.of(one, two)) {
       n.sente().on("test/echo", msg -> msg.reply(msg.data()));

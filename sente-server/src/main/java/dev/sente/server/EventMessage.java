@@ -45,10 +45,17 @@ public interface EventMessage {
   /** The sender's user id; {@link SenteServer#ANONYMOUS_USER} for anonymous clients. */
   String userId();
 
-  /** The sender's client id (one browser tab, normally). */
+  /**
+   * The sender's client id (one browser tab, normally). Null only in a cluster, for a {@code
+   * chsk/uidport-open} or {@code chsk/uidport-close} reported by a node that has no client of the
+   * user (the user's last client was on a node that died, say).
+   */
   String clientId();
 
-  /** The request behind the event: the POST, or the WebSocket's upgrade request. */
+  /**
+   * The request behind the event: the POST, or the WebSocket's upgrade request. Null when {@link
+   * #clientId()} is.
+   */
   SenteRequest request();
 
   /** The transport the event came on. */

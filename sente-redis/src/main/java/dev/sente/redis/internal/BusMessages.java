@@ -12,6 +12,10 @@ import java.util.List;
  *   <li>{@code a}, an append (published by the append script): the user, the epoch, the number of
  *       the first event, then each event's bytes.
  *   <li>{@code d}, a disconnect: the node that sent it, the user.
+ *   <li>{@code p}, a change to the cluster's connected users (published by the presence scripts):
+ *       the node that made it, the field ({@code w|user} or {@code a|user}), the transition ({@code
+ *       OPENED}, {@code TRANSPORT_OPENED}, {@code TRANSPORT_CLOSED}, {@code CLOSED}), the version
+ *       it made.
  * </ul>
  *
  * A message that does not parse is refused with an {@link IllegalArgumentException}, never read
@@ -21,7 +25,7 @@ public final class BusMessages {
   private BusMessages() {}
 
   /** A message heard on the bus. */
-  public sealed interface Message permits Append, Disconnect {}
+  public sealed interface Message permits Append, Disconnect, Presence {}
 
   /** An append heard on the bus. */
   public record Append(String user, String epoch, long firstSeq, List<byte[]> events)
@@ -29,6 +33,14 @@ public final class BusMessages {
 
   /** A node's {@code disconnect(user)}. */
   public record Disconnect(String node, String user) implements Message {}
+
+  /**
+   * A change to the cluster's connected users: {@code node} made it, {@code transport} is {@code w}
+   * or {@code a}, the change numbered {@code version}.
+   */
+  public record Presence(
+      String node, String transport, String user, RedisPresence.Transition transition, long version)
+      implements Message {}
 
   /** A disconnect message. */
   public static byte[] disconnect(String node, String user) {
@@ -51,6 +63,9 @@ public final class BusMessages {
     String kind = f.isEmpty() ? "" : text(f.get(0));
     if ("a".equals(kind)) {
       return append(f);
+    }
+    if ("p".equals(kind)) {
+      return presence(f);
     }
     if ("d".equals(kind)) {
       if (f.size() != 3) {
@@ -102,6 +117,32 @@ public final class BusMessages {
       throw new IllegalArgumentException("an append message's number is below 1: " + first);
     }
     return new Append(text(f.get(1)), text(f.get(2)), first, List.copyOf(f.subList(4, f.size())));
+  }
+
+  private static Presence presence(List<byte[]> f) {
+    if (f.size() != 5) {
+      throw new IllegalArgumentException(
+          "a presence message needs a node, a field, a transition, a version");
+    }
+    String field = text(f.get(2));
+    if (field.length() < 2
+        || field.charAt(1) != '|'
+        || (field.charAt(0) != 'w' && field.charAt(0) != 'a')) {
+      throw new IllegalArgumentException("a presence message's field is malformed");
+    }
+    RedisPresence.Transition transition;
+    long version;
+    try {
+      transition = RedisPresence.Transition.valueOf(text(f.get(3)));
+      version = Long.parseLong(text(f.get(4)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("a presence message's transition or version is malformed");
+    }
+    if (transition == RedisPresence.Transition.NONE || version < 1) {
+      throw new IllegalArgumentException("a presence message changes nothing");
+    }
+    return new Presence(
+        text(f.get(1)), field.substring(0, 1), field.substring(2), transition, version);
   }
 
   private static String text(byte[] bytes) {

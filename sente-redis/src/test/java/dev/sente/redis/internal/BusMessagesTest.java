@@ -26,7 +26,27 @@ class BusMessagesTest {
 
   @Test
   void aKindThisNodeDoesNotKnowIsNoMessage() {
-    assertThat(BusMessages.read(bytes("1:p3:abc"))).as("a kind this node does not know").isNull();
+    assertThat(BusMessages.read(bytes("1:z3:abc"))).as("a kind this node does not know").isNull();
+  }
+
+  @Test
+  void aPresenceChangeReadsItsNodeTransportUserTransitionAndVersion() {
+    assertThat(BusMessages.read(bytes("1:p2:n17:w|a|b|c6:OPENED2:17")))
+        .isEqualTo(
+            new BusMessages.Presence("n1", "w", "a|b|c", RedisPresence.Transition.OPENED, 17));
+    for (String bad :
+        new String[] {
+          "1:p2:n17:x|alice6:OPENED1:1", // not a transport
+          "1:p2:n15:walice6:OPENED1:1", // no separator
+          "1:p2:n17:w|alice4:NONE1:1", // changes nothing
+          "1:p2:n17:w|alice5:OPEN!1:1", // not a transition
+          "1:p2:n17:w|alice6:OPENED1:0", // version below 1
+          "1:p2:n17:w|alice6:OPENED", // too few fields
+        }) {
+      assertThatThrownBy(() -> BusMessages.read(bytes(bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 
   @Test

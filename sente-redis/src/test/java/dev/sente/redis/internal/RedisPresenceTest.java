@@ -74,25 +74,49 @@ class RedisPresenceTest {
   @Test
   void aNodeWhoseHeartbeatStoppedIsSweptWithItsUsersAndOnlyIt() throws Exception {
     RedisPresence presence = new RedisPresence(connection, "sweep");
-    get(presence.heartbeat("alive", 60_000));
+    assertThat(get(presence.heartbeat("alive", 60_000))).as("a new node").isTrue();
+    assertThat(get(presence.heartbeat("alive", 60_000))).as("a known node").isFalse();
     get(presence.heartbeat("dying", 200));
     assertThat(get(presence.join("dying", "w", "alice"))).isEqualTo(Transition.OPENED);
     assertThat(get(presence.join("dying", "a", "bob"))).isEqualTo(Transition.OPENED);
     assertThat(get(presence.join("alive", "w", "bob"))).isEqualTo(Transition.TRANSPORT_OPENED);
-    assertThat(get(presence.sweep())).as("both alive yet").isEmpty();
+    assertThat(get(presence.sweep("alive"))).as("both alive yet").isEmpty();
 
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> "0".equals(redis.command("EXISTS", "sweep:alive:dying")));
-    List<Closed> closed = get(presence.sweep());
+    List<Closed> closed = get(presence.sweep("alive"));
     assertThat(closed)
         .containsExactlyInAnyOrder(
             new Closed("w", "alice", Transition.CLOSED),
             new Closed("a", "bob", Transition.TRANSPORT_CLOSED));
-    assertThat(get(presence.sweep())).as("swept once").isEmpty();
+    assertThat(get(presence.sweep("alive"))).as("swept once").isEmpty();
     assertThat(get(presence.counts())).containsOnlyKeys("w|bob", "*|bob");
     assertThat(redis.command("SMEMBERS", "sweep:nodes")).isEqualTo("alive");
+    assertThat(get(presence.heartbeat("dying", 60_000))).as("swept: it must sync").isTrue();
+  }
+
+  @Test
+  void aSyncLeavesWhatTheNodeNoLongerHasJoinsWhatItHasAndCountsEachChangeInTheVersion()
+      throws Exception {
+    RedisPresence presence = new RedisPresence(connection, "sync");
+    get(presence.join("n1", "w", "alice"));
+    get(presence.join("n1", "a", "alice"));
+    get(presence.join("n2", "w", "bob"));
+    RedisPresence.Snapshot before = get(presence.snapshot());
+    assertThat(before.version()).isEqualTo(3);
+    assertThat(before.fields()).containsExactlyInAnyOrder("w|alice", "a|alice", "w|bob");
+
+    // n1 lost Redis for a while: alice's Ajax client went, carol came
+    assertThat(get(presence.sync("n1", List.of("w|alice", "w|carol")))).isEqualTo(2);
+    assertThat(get(presence.sync("n1", List.of("w|alice", "w|carol")))).as("a repeat").isZero();
+    RedisPresence.Snapshot after = get(presence.snapshot());
+    assertThat(after.version()).isEqualTo(5);
+    assertThat(after.fields()).containsExactlyInAnyOrder("w|alice", "w|bob", "w|carol");
+    assertThat(get(presence.counts()))
+        .as("the version is not a user")
+        .containsOnlyKeys("w|alice", "*|alice", "w|bob", "*|bob", "w|carol", "*|carol");
   }
 
   @Test
@@ -106,7 +130,7 @@ class RedisPresenceTest {
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> "0".equals(redis.command("EXISTS", "tenant-a:alive:n1")));
-    assertThat(get(a.sweep())).containsExactly(new Closed("w", "x|y|z", Transition.CLOSED));
+    assertThat(get(a.sweep("n2"))).containsExactly(new Closed("w", "x|y|z", Transition.CLOSED));
     assertThat(get(b.counts())).containsEntry("w|x|y|z", 1L);
   }
 }

@@ -1,14 +1,16 @@
 package dev.sente.server.cluster;
 
+import dev.sente.server.ConnectedUsers;
+import dev.sente.server.Transport;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
  * What the nodes of a cluster share, for {@code SenteServer.builder().cluster(..)}: a log of each
- * user's events, numbered the same way on every node, and a bus that tells every node of each
- * append. Without one a server is a single node and pays nothing for this. {@code
- * dev.sente.redis.RedisCluster} is the implementation on Redis; this interface is what another
- * store would implement.
+ * user's events, numbered the same way on every node, a bus that tells every node of each append,
+ * and the connected users of every node. Without one a server is a single node and pays nothing for
+ * this. {@code dev.sente.redis.RedisCluster} is the implementation on Redis; this interface is what
+ * another store would implement.
  *
  * <h2>The contract</h2>
  *
@@ -21,6 +23,10 @@ import java.util.concurrent.CompletionStage;
  *       through {@link Listener#appended}, in the order of the numbers for each user, while the
  *       node's bus is up. Hearing is at most once: while the bus is down a node may miss appends;
  *       {@link Listener#up()} tells it to catch up, which it does with {@link #read}.
+ *   <li><b>Connected users</b>: each node says which users it has on which transport ({@link
+ *       #join}, {@link #leave}); the cluster counts them over the nodes, reports each change to its
+ *       users on the node that made it ({@link Listener#usersChanged}), and takes the users of a
+ *       node that died out within a time it documents.
  *   <li><b>Never blocks and never throws</b> for trouble with the store: the stages complete
  *       exceptionally instead, and the node goes on serving its own clients.
  * </ul>
@@ -58,7 +64,37 @@ public interface Cluster extends AutoCloseable {
 
     /** The bus is up (again): appends are heard from now on; catch up on what was missed. */
     void up();
+
+    /**
+     * The cluster's connected users changed, and this node made the change (its {@link #join} or
+     * {@link #leave}, or its sweep of a node that died): each change is reported on one node only,
+     * once, so that {@code chsk/uidport-open} and {@code chsk/uidport-close} fire once per cluster.
+     */
+    void usersChanged(UsersChange change);
   }
+
+  /** What a change did to the cluster's connected users. */
+  enum Change {
+    /** The user's first connection anywhere in the cluster. */
+    OPENED,
+    /** The user's first on this transport; the user was connected already on the other. */
+    TRANSPORT_OPENED,
+    /** The user's last on this transport; the user is still connected on the other. */
+    TRANSPORT_CLOSED,
+    /** The user's last connection anywhere in the cluster went. */
+    CLOSED
+  }
+
+  /**
+   * A change to the cluster's connected users, with the users before and after it (as this node
+   * knows them: the changes in the order the store made them).
+   */
+  record UsersChange(
+      String user,
+      Transport transport,
+      Change change,
+      ConnectedUsers before,
+      ConnectedUsers after) {}
 
   /** Where an append put its events: the user's epoch and the number of the last one. */
   record Appended(String epoch, long lastSeq) {}
@@ -102,6 +138,22 @@ public interface Cluster extends AutoCloseable {
    * closes those on its own node itself); at most once, like the bus.
    */
   CompletionStage<Boolean> disconnect(String user);
+
+  /**
+   * This node has the user connected on the transport now (its first client of the user there).
+   * Never blocks; the cluster keeps the node's memberships and gives them to the store again after
+   * trouble, so a join or leave lost to an outage is made good when the store is back.
+   */
+  void join(String user, Transport transport);
+
+  /** This node has no client of the user on the transport any more; like {@link #join}. */
+  void leave(String user, Transport transport);
+
+  /**
+   * The cluster's connected users, as this node knows them now (without blocking: a copy kept up to
+   * date by the bus; while the bus is down, as it was when it went down).
+   */
+  ConnectedUsers connectedUsers();
 
   /** Whether the bus is up now: appends are heard. */
   boolean isUp();

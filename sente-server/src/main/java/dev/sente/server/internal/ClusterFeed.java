@@ -56,15 +56,19 @@ final class ClusterFeed implements Cluster.Listener {
       new LogLimiter(10, LogLimiter.DEFAULT_INTERVAL_MILLIS, System::currentTimeMillis);
   private final Consumer<String> disconnectHere;
 
+  private final Consumer<Cluster.UsersChange> usersChanged;
+
   ClusterFeed(
       Cluster cluster,
       DeliveryLog log,
       Protocol protocol,
       long maxMessageBytes,
       long readBytes,
-      Consumer<String> disconnectHere) {
+      Consumer<String> disconnectHere,
+      Consumer<Cluster.UsersChange> usersChanged) {
     this.cluster = cluster;
     this.disconnectHere = disconnectHere;
+    this.usersChanged = usersChanged;
     this.copy = new SharedCopy(log);
     this.bytes = new EventBytes(protocol);
     this.log = log;
@@ -194,6 +198,11 @@ final class ClusterFeed implements Cluster.Listener {
   @Override
   public void disconnect(String user) {
     disconnectHere.accept(user);
+  }
+
+  @Override
+  public void usersChanged(Cluster.UsersChange change) {
+    usersChanged.accept(change);
   }
 
   @Override

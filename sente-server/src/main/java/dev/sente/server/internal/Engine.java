@@ -48,7 +48,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
   private final boolean ownsScheduler;
   private final Executor executor;
   private final SecurityChecks security;
-  final Registry registry = new Registry();
+  final Registry registry;
   private final Dispatcher dispatcher;
   private final PushBuffers buffers;
   private final Packed serverPing;
@@ -74,7 +74,11 @@ public final class Engine implements SenteServer, SenteEndpoint {
     this.dispatcher = new Dispatcher(config.errorHandler(), this::now);
     this.serverPing = protocol.serverPing();
     this.input = new ClientInput(protocol, dispatcher);
-    this.presence = new Presence(registry, config, scheduler, dispatcher, protocol, executor);
+    Cluster shared = config.cluster().orElse(null);
+    this.registry =
+        new Registry(shared == null ? null : (user, t, joined) -> member(shared, user, t, joined));
+    this.presence =
+        new Presence(registry, config, scheduler, dispatcher, protocol, executor, shared);
     this.log =
         new DeliveryLog(
             scheduler::nowMillis,
@@ -93,7 +97,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
                         protocol,
                         config.maxMessageBytes(),
                         config.resumeMaxUserBytes(),
-                        this::disconnectHere))
+                        this::disconnectHere,
+                        presence::clusterChanged))
             .orElse(null);
     this.feed = new LogFeed(protocol, config, log, cluster, scheduler, this::isClosed);
     this.buffers = new PushBuffers(scheduler, feed::deliver);
@@ -107,6 +112,19 @@ public final class Engine implements SenteServer, SenteEndpoint {
     this.webSocket = new WebSocketTransport(this, registry, presence);
     this.ajax = new AjaxTransport(this, registry, presence);
     this.requests = new Requests(this, webSocket, ajax);
+  }
+
+  /** Tells the cluster of a membership change; under the registry's lock, never throws. */
+  private static void member(Cluster cluster, String user, Transport transport, boolean joined) {
+    try {
+      if (joined) {
+        cluster.join(user, transport);
+      } else {
+        cluster.leave(user, transport);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("The cluster refused a {} of a user", joined ? "join" : "leave", e);
+    }
   }
 
   /** Creates the engine; joins its cluster, when it has one. */
@@ -253,6 +271,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
       webSocket = registry.hasClients(Transport.WEBSOCKET, userId);
       any = webSocket || registry.hasClients(Transport.AJAX, userId);
     }
+    boolean anywhere = any || (cluster != null && connectedUsers().any().contains(userId));
     // a user whose stream is in the delivery log gets the event numbered in it even with no
     // client now: a resume client that comes back within the window is given it; in a cluster,
     // every push goes to the shared log (the user's clients may be on other nodes)
@@ -260,7 +279,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
       long window = webSocket || !any ? config.webSocketBatchMillis() : config.ajaxBatchMillis();
       buffers.add(userId, event, flush, window);
     }
-    return any;
+    return anywhere;
   }
 
   @Override
@@ -290,6 +309,9 @@ public final class Engine implements SenteServer, SenteEndpoint {
 
   @Override
   public ConnectedUsers connectedUsers() {
+    if (cluster != null) {
+      return config.cluster().get().connectedUsers();
+    }
     synchronized (registry) {
       return registry.connectedUsers();
     }

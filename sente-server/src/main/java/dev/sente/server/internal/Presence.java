@@ -7,6 +7,7 @@ import dev.sente.core.time.Scheduler;
 import dev.sente.server.ConnectedUsers;
 import dev.sente.server.ConnectedUsersChange;
 import dev.sente.server.SenteConfig;
+import dev.sente.server.cluster.Cluster;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,15 +32,23 @@ final class Presence {
   private final Protocol protocol;
   private final List<Consumer<ConnectedUsersChange>> listeners = new CopyOnWriteArrayList<>();
   private final SerialExecutor listenerExecutor;
+  private final Cluster cluster; // null for a single node
 
+  /**
+   * On a node of a cluster ({@code cluster} not null) the membership of the node's users goes to
+   * the cluster (through the {@link Registry}'s hook), and the uidport events and the change
+   * notifications come from the cluster's changes that this node made, {@link #clusterChanged}.
+   */
   Presence(
       Registry registry,
       SenteConfig config,
       Scheduler scheduler,
       Dispatcher dispatcher,
       Protocol protocol,
-      Executor executor) {
+      Executor executor,
+      Cluster cluster) {
     this.registry = registry;
+    this.cluster = cluster;
     this.config = config;
     this.scheduler = scheduler;
     this.dispatcher = dispatcher;
@@ -83,7 +92,7 @@ final class Presence {
    * that a change's before and after snapshots are exact.
    */
   ConnectedUsers snapshotIfListened() {
-    return listeners.isEmpty() ? null : registry.connectedUsers();
+    return listeners.isEmpty() || cluster != null ? null : registry.connectedUsers();
   }
 
   /**
@@ -92,7 +101,7 @@ final class Presence {
    */
   void usersChanged(
       Registry.UserChange change, ClientEntry entry, ConnectedUsers before, ConnectedUsers after) {
-    if (change == Registry.UserChange.NONE) {
+    if (change == Registry.UserChange.NONE || cluster != null) {
       return;
     }
     if (change == Registry.UserChange.CONNECTED || change == Registry.UserChange.DISCONNECTED) {
@@ -100,17 +109,59 @@ final class Presence {
           change == Registry.UserChange.CONNECTED
               ? Protocol.USER_CONNECTED
               : Protocol.USER_DISCONNECTED;
-      dispatcher.dispatch(
-          entry.handlers,
-          new Message(
-              Event.of(id, entry.userId),
-              entry.userId,
-              entry.clientId,
-              entry.request,
-              entry.transport,
-              protocol.packer(),
-              null));
+      dispatch(id, entry);
     }
+    notifyListeners(before, after);
+  }
+
+  private void dispatch(String id, ClientEntry entry) {
+    dispatcher.dispatch(
+        entry.handlers,
+        new Message(
+            Event.of(id, entry.userId),
+            entry.userId,
+            entry.clientId,
+            entry.request,
+            entry.transport,
+            protocol.packer(),
+            null));
+  }
+
+  /**
+   * A change to the cluster's connected users that this node made: the uidport event of a user's
+   * first or last connection in the cluster, in the context of a client of the user here when there
+   * is one (the user's last may have gone with a node that died: no client then), and the change
+   * notifications.
+   */
+  void clusterChanged(Cluster.UsersChange change) {
+    if (change.change() == Cluster.Change.OPENED || change.change() == Cluster.Change.CLOSED) {
+      String id =
+          change.change() == Cluster.Change.OPENED
+              ? Protocol.USER_CONNECTED
+              : Protocol.USER_DISCONNECTED;
+      ClientEntry entry;
+      synchronized (registry) {
+        entry = registry.anyClientOf(change.user(), change.transport());
+      }
+      if (entry != null) {
+        dispatch(id, entry);
+      } else {
+        dispatcher.dispatch(
+            listenerExecutor,
+            new Message(
+                Event.of(id, change.user()),
+                change.user(),
+                null,
+                null,
+                change.transport(),
+                protocol.packer(),
+                null));
+      }
+    }
+    notifyListeners(change.before(), change.after());
+  }
+
+  private void notifyListeners(ConnectedUsers before, ConnectedUsers after) {
     if (before != null && after != null && !listeners.isEmpty()) {
       ConnectedUsersChange event = new ConnectedUsersChange(before, after);
       for (Consumer<ConnectedUsersChange> listener : listeners) {

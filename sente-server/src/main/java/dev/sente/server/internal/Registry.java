@@ -34,7 +34,22 @@ final class Registry {
   private volatile ConnectedUsers snapshot = ConnectedUsers.NONE;
   private boolean snapshotStale;
 
+  /**
+   * Told, under the registry's lock, when a user's count on a transport goes 0 to 1 ({@code
+   * joined}) or 1 to 0: a cluster's membership, kept in the order the changes were made here.
+   */
+  interface Membership {
+    void changed(String userId, Transport transport, boolean joined);
+  }
+
+  private final Membership membership;
+
   Registry() {
+    this(null);
+  }
+
+  Registry(Membership membership) {
+    this.membership = membership;
     for (Transport t : Transport.values()) {
       clients.put(t, new HashMap<>());
       connectedCounts.put(t, new HashMap<>());
@@ -83,6 +98,21 @@ final class Registry {
     return byClient == null ? List.of() : byClient.values();
   }
 
+  /** A client of the user, on the transport if it has one there, else on the other; or null. */
+  ClientEntry anyClientOf(String userId, Transport transport) {
+    for (Transport t : new Transport[] {transport, other(transport)}) {
+      Map<String, ClientEntry> byClient = clients.get(t).get(userId);
+      if (byClient != null && !byClient.isEmpty()) {
+        return byClient.values().iterator().next();
+      }
+    }
+    return null;
+  }
+
+  private static Transport other(Transport transport) {
+    return transport == Transport.WEBSOCKET ? Transport.AJAX : Transport.WEBSOCKET;
+  }
+
   boolean hasClients(Transport transport, String userId) {
     return clients.get(transport).containsKey(userId);
   }
@@ -110,6 +140,9 @@ final class Registry {
       return UserChange.NONE;
     }
     snapshotStale = true;
+    if (membership != null) {
+      membership.changed(entry.userId, entry.transport, true);
+    }
     return wasAny ? UserChange.TRANSPORT_ONLY : UserChange.CONNECTED;
   }
 
@@ -136,6 +169,9 @@ final class Registry {
     }
     counts.remove(entry.userId);
     snapshotStale = true;
+    if (membership != null) {
+      membership.changed(entry.userId, entry.transport, false);
+    }
     return isConnected(entry.userId) ? UserChange.TRANSPORT_ONLY : UserChange.DISCONNECTED;
   }
 
