@@ -271,6 +271,8 @@ public final class RedisCluster implements Cluster {
     }
     if (read instanceof BusMessages.Append a) {
       listener.appended(a.user(), a.epoch(), a.firstSeq(), a.events());
+    } else if (read instanceof BusMessages.Skipped g) {
+      listener.skipped(g.user(), g.epoch(), g.lastSeq());
     } else if (read instanceof BusMessages.Presence p) {
       report(replica.hear(p));
     } else if (read instanceof BusMessages.Disconnect d && !d.node().equals(self)) {
@@ -308,6 +310,19 @@ public final class RedisCluster implements Cluster {
     }
     try {
       return started.append(user, events);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletionStage<Appended> skip(String user, long count) {
+    RedisLog started = log;
+    if (started == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not started"));
+    }
+    try {
+      return started.skip(user, count);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -69,7 +69,12 @@ final class ClusterNodes {
 
   /** A node, its builder configured further by the test. */
   Node node(UnaryOperator<SenteServer.Builder> configure) {
-    RedisCluster cluster = RedisCluster.create(redis.uri(), prefix);
+    return node(redis.uri(), configure);
+  }
+
+  /** A node that reaches Redis at {@code redisUri} (through a fault proxy, say). */
+  Node node(URI redisUri, UnaryOperator<SenteServer.Builder> configure) {
+    RedisCluster cluster = RedisCluster.create(redisUri, prefix);
     SenteServer sente =
         closer.add(
             configure

@@ -385,6 +385,42 @@ class ClusterPushTest {
   }
 
   @Test
+  void pushesThatReachedOneNodesClientsOnlyAreAGapForTheUsersClientsOnOtherNodes()
+      throws Exception {
+    FaultProxy toRedis = closer.add(FaultProxy.to(redis.port()));
+    Node cutOff = nodes.node(URI.create("redis://127.0.0.1:" + toRedis.port()), b -> b);
+    Node two = node();
+    Watched here = watched(cutOff);
+    Watched there = watched(two);
+    for (long seq = 1; seq <= 10; seq++) {
+      two.sente().send("alice", EVENT, DeliveryCounter.numbered(seq));
+    }
+    eventually().until(() -> here.counter().distinct() == 10 && there.counter().distinct() == 10);
+
+    toRedis.down(); // this node alone loses Redis
+    toRedis.cut();
+    eventually().until(() -> !cutOff.cluster().isUp());
+    for (long seq = 11; seq <= 15; seq++) {
+      cutOff.sente().send("alice", EVENT, DeliveryCounter.numbered(seq)); // reach "here" only
+    }
+    eventually().until(() -> here.counter().distinct() == 15);
+    assertThat(there.gaps()).isEmpty();
+
+    toRedis.restore();
+    eventually().until(() -> cutOff.cluster().isUp());
+    eventually().until(() -> !there.gaps().isEmpty());
+    assertThat(there.gaps().get(0))
+        .as("told that pushes did not reach her")
+        .isInstanceOf(Recovery.Gap.class);
+    for (long seq = 16; seq <= 25; seq++) {
+      two.sente().send("alice", EVENT, DeliveryCounter.numbered(seq));
+    }
+    eventually().until(() -> here.counter().highest() == 25 && there.counter().highest() == 25);
+    assertThat(there.counter().distinct()).as("all but the five of the cut-off node").isEqualTo(20);
+    assertThat(here.counter().distinct()).isEqualTo(25);
+  }
+
+  @Test
   void anAjaxClientWithEveryRequestOnTheNextNodeGetsItsPushesRepliesAndSends() throws Exception {
     Node one = node();
     Node two = node();

@@ -12,6 +12,8 @@ import java.util.List;
  *   <li>{@code a}, an append (published by the append script): the user, the epoch, the number of
  *       the first event, then each event's bytes.
  *   <li>{@code d}, a disconnect: the node that sent it, the user.
+ *   <li>{@code g}, numbers skipped as lost (published by the skip script): the user, the epoch, the
+ *       number of the last one skipped.
  *   <li>{@code p}, a change to the cluster's connected users (published by the presence scripts):
  *       the node that made it, the field ({@code w|user} or {@code a|user}), the transition ({@code
  *       OPENED}, {@code TRANSPORT_OPENED}, {@code TRANSPORT_CLOSED}, {@code CLOSED}), the version
@@ -25,7 +27,7 @@ public final class BusMessages {
   private BusMessages() {}
 
   /** A message heard on the bus. */
-  public sealed interface Message permits Append, Disconnect, Presence {}
+  public sealed interface Message permits Append, Disconnect, Presence, Skipped {}
 
   /** An append heard on the bus. */
   public record Append(String user, String epoch, long firstSeq, List<byte[]> events)
@@ -41,6 +43,9 @@ public final class BusMessages {
   public record Presence(
       String node, String transport, String user, RedisPresence.Transition transition, long version)
       implements Message {}
+
+  /** Numbers skipped in the user's log, up to {@code lastSeq}: a gap for every reader. */
+  public record Skipped(String user, String epoch, long lastSeq) implements Message {}
 
   /** A disconnect message. */
   public static byte[] disconnect(String node, String user) {
@@ -63,6 +68,21 @@ public final class BusMessages {
     String kind = f.isEmpty() ? "" : text(f.get(0));
     if ("a".equals(kind)) {
       return append(f);
+    }
+    if ("g".equals(kind)) {
+      if (f.size() != 4) {
+        throw new IllegalArgumentException("a skip message needs a user, an epoch, a number");
+      }
+      long last;
+      try {
+        last = Long.parseLong(text(f.get(3)));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("a skip message's number is malformed", e);
+      }
+      if (last < 1) {
+        throw new IllegalArgumentException("a skip message's number is below 1: " + last);
+      }
+      return new Skipped(text(f.get(1)), text(f.get(2)), last);
     }
     if ("p".equals(kind)) {
       return presence(f);

@@ -120,29 +120,49 @@ public final class RedisLog {
             return {'unknown', epoch, last}
           end
           if after == last then return {'uptodate', epoch, last} end
-          local head = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
-          local first = last + 1
-          if #head > 0 then first = tonumber(string.sub(head[1][1], 3)) end
-          local from, missed = after + 1, 0
-          if from < first then
-            missed = first - from
-            from = first
-          end
-          local out = {'batch', epoch, from - 1, missed}
-          if from > last then return out end
-          local budget, taken = tonumber(ARGV[3]), 0
-          local entries = redis.call('XRANGE', stream, '0-' .. int(from), '+', 'COUNT', 1000)
+          -- the events after the cursor that follow each other; numbers before the first that
+          -- are not kept (trimmed, or skipped as lost) are missed, and so are all up to the last
+          -- when none after the cursor is kept
+          local out = {'batch', epoch, after, 0}
+          local budget, taken, expect = tonumber(ARGV[3]), 0, after + 1
+          local entries = redis.call('XRANGE', stream, '0-' .. int(after + 1), '+', 'COUNT', 1000)
           for _, e in ipairs(entries) do
+            local seq = tonumber(string.sub(e[1], 3))
+            if seq ~= expect then
+              if #out > 4 then break end
+              out[4] = seq - after - 1
+            end
             local size = tonumber(e[2][4])
             if taken > 0 and taken + size > budget then break end
             taken = taken + size
-            out[3] = tonumber(string.sub(e[1], 3))
+            out[3] = seq
+            expect = seq + 1
             table.insert(out, e[2][6])
+          end
+          if #out == 4 then
+            out[3] = last
+            out[4] = last - after
           end
           return out
           """;
 
+  // KEYS: stream, meta; ARGV: count, metaTtl, channel, user. Numbers count events that are not
+  // kept, so that every reader after them is told of a gap; nothing for a user without a log.
+  private static final String SKIP =
+      """
+      local meta = KEYS[2]
+      local epoch = redis.call('HGET', meta, 'epoch')
+      if not epoch then return {'', 0} end
+      local seq = redis.call('HINCRBY', meta, 'seq', tonumber(ARGV[1]))
+      redis.call('PEXPIRE', meta, ARGV[2])
+      local function field(v) return #v .. ':' .. v end
+      redis.call('PUBLISH', ARGV[3],
+        field('g') .. field(ARGV[4]) .. field(epoch) .. field(string.format('%d', seq)))
+      return {epoch, seq}
+      """;
+
   private static final LuaScript APPEND_SCRIPT = LuaScript.of(APPEND);
+  private static final LuaScript SKIP_SCRIPT = LuaScript.of(SKIP);
   private static final LuaScript READ_SCRIPT = LuaScript.of(READ);
   static final String APPEND_SHA = APPEND_SCRIPT.sha();
 
@@ -218,6 +238,22 @@ public final class RedisLog {
     CompletionStage<List<Object>> reply =
         APPEND_SCRIPT.run(
             connection, ScriptOutputType.MULTI, keys(user), args.toArray(new byte[0][]));
+    return reply.thenApply(r -> new Appended(text(r.get(0)), number(r.get(1))));
+  }
+
+  /**
+   * Numbers {@code count} events that are not kept (they reached one node's clients only, while the
+   * log was away from it): a reader whose cursor is before them is told of a gap, and every node
+   * hears a {@code g} message. A user without a log gets nothing ({@code epoch} empty).
+   */
+  public CompletionStage<Appended> skip(String user, long count) {
+    Objects.requireNonNull(user, "user");
+    if (count < 1) {
+      throw new IllegalArgumentException("skip needs a count of at least 1: " + count);
+    }
+    byte[][] args = {bytes(count), bytes(metaTtlMillis), channel, bytes(user)};
+    CompletionStage<List<Object>> reply =
+        SKIP_SCRIPT.run(connection, ScriptOutputType.MULTI, keys(user), args);
     return reply.thenApply(r -> new Appended(text(r.get(0)), number(r.get(1))));
   }
 

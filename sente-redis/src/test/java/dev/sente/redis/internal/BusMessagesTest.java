@@ -50,6 +50,17 @@ class BusMessagesTest {
   }
 
   @Test
+  void aSkipReadsItsUserEpochAndLastNumber() {
+    assertThat(BusMessages.read(bytes("1:g3:dan8:AbCdEfGh1:5")))
+        .isEqualTo(new BusMessages.Skipped("dan", "AbCdEfGh", 5));
+    for (String bad : new String[] {"1:g3:dan8:AbCdEfGh1:0", "1:g3:dan8:AbCdEfGh1:x", "1:g3:dan"}) {
+      assertThatThrownBy(() -> BusMessages.read(bytes(bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void malformedMessagesAreRefusedNeverReadPastTheirEnd() {
     for (String bad :
         new String[] {

@@ -1,6 +1,7 @@
 package dev.sente.redis.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sente.server.cluster.Cluster;
 import dev.sente.testkit.redis.RedisServer;
@@ -116,6 +117,33 @@ class RedisLogTest {
     Cluster.Batch one = (Cluster.Batch) get(log.read("bob", epoch, 0, 1));
     assertThat(one.lastSeq()).isEqualTo(1);
     assertThat(one.events()).hasSize(1);
+  }
+
+  @Test
+  void skippedNumbersAreAGapForEveryReaderBeforeThemAndAreHeardOnTheBus() throws Exception {
+    RedisLog log = new RedisLog(nodeA, "skips", 60_000, 1 << 20);
+    assertThat(get(log.skip("nobody", 3)))
+        .as("no log: nothing to skip")
+        .isEqualTo(new Cluster.Appended("", 0));
+    String epoch = get(log.append("dan", List.of(event("1"), event("2")))).epoch();
+    assertThat(get(log.skip("dan", 3))).isEqualTo(new Cluster.Appended(epoch, 5));
+
+    Cluster.Batch trailing = (Cluster.Batch) get(log.read("dan", epoch, 2, 1 << 20));
+    assertThat(trailing)
+        .as("only a gap follows")
+        .isEqualTo(new Cluster.Batch(epoch, 5, 3, List.of()));
+    get(log.append("dan", List.of(event("6"), event("7"))));
+    Cluster.Batch before = (Cluster.Batch) get(log.read("dan", epoch, 0, 1 << 20));
+    assertThat(before.lastSeq()).as("a batch stops before the gap").isEqualTo(2);
+    assertThat(texts(before)).containsExactly("1", "2");
+    Cluster.Batch after = (Cluster.Batch) get(log.read("dan", epoch, 2, 1 << 20));
+    assertThat(after.missed()).isEqualTo(3);
+    assertThat(after.lastSeq()).isEqualTo(7);
+    assertThat(texts(after)).containsExactly("6", "7");
+    Cluster.Batch inside = (Cluster.Batch) get(log.read("dan", epoch, 4, 1 << 20));
+    assertThat(inside.missed()).as("a cursor inside the gap").isEqualTo(1);
+    assertThat(texts(inside)).containsExactly("6", "7");
+    assertThatThrownBy(() -> log.skip("dan", 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -55,6 +55,12 @@ public interface Cluster extends AutoCloseable {
     void appended(String user, String epoch, long firstSeq, List<byte[]> events);
 
     /**
+     * Numbers up to {@code lastSeq} were skipped in the user's log ({@link Cluster#skip}): a node
+     * whose copy is behind reads the log, and its clients are told of a gap.
+     */
+    void skipped(String user, String epoch, long lastSeq);
+
+    /**
      * Another node's {@link Cluster#disconnect}: close every connection of the user on this node.
      */
     void disconnect(String user);
@@ -126,6 +132,14 @@ public interface Cluster extends AutoCloseable {
 
   /** Appends the events (at least one) to the user's log, numbered after its last. */
   CompletionStage<Appended> append(String user, List<byte[]> events);
+
+  /**
+   * Numbers {@code count} events in the user's log without keeping them: events that reached this
+   * node's clients only, while the log was away from it. Every reader whose cursor is before them
+   * is told of a gap (of unknown size); every node hears it ({@link Listener#skipped}). Nothing for
+   * a user without a log.
+   */
+  CompletionStage<Appended> skip(String user, long count);
 
   /**
    * Reads the user's log after the cursor {@code (epoch, afterSeq)} ({@code epoch} null: none): at

@@ -8,6 +8,7 @@ import dev.sente.core.internal.LogLimiter;
 import dev.sente.server.cluster.Cluster;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +58,13 @@ final class ClusterFeed implements Cluster.Listener {
   private final Consumer<String> disconnectHere;
 
   private final Consumer<Cluster.UsersChange> usersChanged;
+
+  /**
+   * Per user, the events that reached this node's clients only (the shared log did not take them),
+   * to number as skipped in the shared log once it takes commands again, so that the user's clients
+   * on other nodes are told of a gap.
+   */
+  private final Map<String, Long> owed = new ConcurrentHashMap<>();
 
   ClusterFeed(
       Cluster cluster,
@@ -138,8 +146,31 @@ final class ClusterFeed implements Cluster.Listener {
                   error.toString());
             }
             // this node's clients of the user get them all the same, in an epoch of the node's
-            // own (SharedCopy.appendLocal); other nodes' do not
+            // own (SharedCopy.appendLocal); other nodes' do not, and are told when the log is back
             copy.appendLocal(user, events, EventBytes.sizes(packed));
+            owed.merge(user, (long) events.size(), Long::sum);
+          } else {
+            settle(user);
+          }
+        });
+  }
+
+  /** Numbers what the user is owed as skipped in the shared log; kept for later if that fails. */
+  private void settle(String user) {
+    Long count = owed.remove(user);
+    if (count == null) {
+      return;
+    }
+    CompletableFuture<Cluster.Appended> skipped;
+    try {
+      skipped = cluster.skip(user, count).toCompletableFuture();
+    } catch (RuntimeException e) {
+      skipped = CompletableFuture.failedFuture(e);
+    }
+    skipped.whenComplete(
+        (done, error) -> {
+          if (error != null) {
+            owed.merge(user, count, Long::sum);
           }
         });
   }
@@ -196,6 +227,13 @@ final class ClusterFeed implements Cluster.Listener {
   }
 
   @Override
+  public void skipped(String user, String epoch, long lastSeq) {
+    if (log.hasStream(user) && (!epoch.equals(log.epoch(user)) || log.lastSeq(user) < lastSeq)) {
+      catchUp(user); // the read says a gap, which the user's cursors here report
+    }
+  }
+
+  @Override
   public void disconnect(String user) {
     disconnectHere.accept(user);
   }
@@ -214,6 +252,9 @@ final class ClusterFeed implements Cluster.Listener {
 
   @Override
   public void up() {
+    for (String user : List.copyOf(owed.keySet())) {
+      settle(user);
+    }
     List<String> users = log.users();
     if (!users.isEmpty()) {
       LOG.info("The cluster's bus is up: catching up {} users", users.size());
