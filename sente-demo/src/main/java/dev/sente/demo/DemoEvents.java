@@ -63,6 +63,7 @@ final class DemoEvents implements AutoCloseable {
   record UserView(String id, String name, boolean anonymous, List<String> transports) {}
 
   private final Duration broadcastInterval;
+  private final String node;
   private final ScheduledExecutorService timers;
   private final Object lock = new Object();
   private final Deque<ChatLine> chat = new ArrayDeque<>(); // guarded by lock
@@ -71,7 +72,13 @@ final class DemoEvents implements AutoCloseable {
   private volatile SenteServer sente;
 
   DemoEvents(Duration broadcastInterval) {
+    this(broadcastInterval, null);
+  }
+
+  /** Events whose handshake data names the node ({@code node} null: one server, no name). */
+  DemoEvents(Duration broadcastInterval, String node) {
     this.broadcastInterval = broadcastInterval;
+    this.node = node;
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -105,11 +112,14 @@ final class DemoEvents implements AutoCloseable {
     server.onConnectedUsersChange(change -> server.broadcast("demo/users", users(change.after())));
   }
 
-  /** The handshake data: {@code {users, broadcasting, chat}}. */
+  /** The handshake data: {@code {users, broadcasting, chat}}, and {@code node} in a cluster. */
   Object handshakeData(SenteRequest request) {
     SenteServer server = sente;
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("users", server == null ? List.of() : users(server.connectedUsers()));
+    if (node != null) {
+      data.put("node", node);
+    }
     synchronized (lock) {
       data.put("broadcasting", broadcastLoop != null);
       data.put("chat", List.copyOf(chat));

@@ -29,12 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The demo's own HTTP routes, after Sente's endpoint and {@code /sente/sente.js}: the page (with a
  * fresh CSRF token per request), its script and styles, {@code POST /login} (form field {@code
- * user-id}, sets the session attribute {@code uid}) and {@code POST /logout}. The two POSTs need
- * the page's CSRF token, in the {@code X-CSRF-Token} header or the {@code csrf-token} field.
+ * user-id}, sets the signed cookie of {@link DemoLogin}) and {@code POST /logout}. The two POSTs
+ * need the page's CSRF token, in the {@code X-CSRF-Token} header or the {@code csrf-token} field.
  */
 final class DemoPages extends Handler.Abstract {
-
-  static final String USER_ATTRIBUTE = "uid";
 
   /**
    * Letters, digits, space, dot, dash, underscore; 1 to 32 characters, not starting with a mark.
@@ -125,10 +123,10 @@ final class DemoPages extends Handler.Abstract {
         return;
       }
       userId = given;
-      SenteJetty.setSessionAttribute(request, USER_ATTRIBUTE, userId);
+      response.getHeaders().add(HttpHeader.SET_COOKIE, DemoLogin.setCookie(userId));
       LOG.info("{} logged in from {}", userId, Request.getRemoteAddr(request));
     } else {
-      SenteJetty.removeSessionAttribute(request, USER_ATTRIBUTE);
+      response.getHeaders().add(HttpHeader.SET_COOKIE, DemoLogin.setCookie(null));
     }
     if (header.isPresent()) {
       String json = userId == null ? "{\"userId\":null}" : "{\"userId\":\"" + json(userId) + "\"}";

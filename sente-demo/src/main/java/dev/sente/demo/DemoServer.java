@@ -5,7 +5,10 @@ import dev.sente.jetty.SenteJetty;
 import dev.sente.server.Rejection;
 import dev.sente.server.SenteRequest;
 import dev.sente.server.SenteServer;
+import dev.sente.server.cluster.Cluster;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The Sente setup is the one an application would write: built-in CSRF tokens, the same-origin
- * check, and the user id from the session attribute {@code uid} that {@code POST /login} sets.
+ * check, and the user id from the signed cookie that {@code POST /login} sets ({@link DemoLogin}).
  */
 public final class DemoServer implements AutoCloseable {
 
@@ -47,15 +50,44 @@ public final class DemoServer implements AutoCloseable {
     this.events = events;
   }
 
-  /** Runs the demo until the process is stopped. Port: {@code --port N}, else {@code PORT}. */
+  /**
+   * Runs the demo until the process is stopped. Port: {@code --port N}, else {@code PORT}. With
+   * {@code --cluster}: the cluster demo ({@link ClusterDemo}), two nodes behind a round-robin
+   * balancer on that port, on the Redis of {@code --redis URI} or else a {@code redis-server} of
+   * its own.
+   */
   public static void main(String[] args) throws Exception {
+    List<String> rest = new ArrayList<>(List.of(args));
+    boolean cluster = rest.remove("--cluster");
+    Optional<URI> redis = Optional.empty();
     int port;
     try {
-      port = port(args, System.getenv());
+      int at = rest.indexOf("--redis");
+      if (at >= 0) {
+        if (at + 1 == rest.size()) {
+          throw new IllegalArgumentException("--redis needs a URI, e.g. redis://localhost:6379");
+        }
+        redis = Optional.of(URI.create(rest.remove(at + 1)));
+        rest.remove(at);
+      }
+      port = port(rest.toArray(new String[0]), System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      System.err.println("usage: DemoServer [--port N]   (or the PORT environment variable)");
+      System.err.println(
+          "usage: DemoServer [--port N] [--cluster [--redis URI]]   (or the PORT environment"
+              + " variable)");
       System.exit(2);
+      return;
+    }
+    if (cluster) {
+      ClusterDemo demo = ClusterDemo.start(port, redis, DemoOptions.defaults());
+      Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "sente-demo-shutdown"));
+      System.out.println();
+      System.out.println("  Sente cluster demo running: open " + demo.uri() + " in two browser");
+      System.out.println("  windows. Every HTTP request goes to the next of two nodes in turn;");
+      System.out.println("  the connection card shows the node. Stop it with Ctrl-C.");
+      System.out.println();
+      demo.join();
       return;
     }
     DemoServer demo = start(port, DemoOptions.defaults());
@@ -73,12 +105,20 @@ public final class DemoServer implements AutoCloseable {
    * @throws dev.sente.core.SenteException when Jetty cannot start, e.g. the port is taken
    */
   public static DemoServer start(int port, DemoOptions options) {
+    return start(port, options, null, null);
+  }
+
+  /**
+   * Starts a demo node of a cluster ({@code cluster} null: a single server), its handshake data
+   * naming it {@code node}.
+   */
+  static DemoServer start(int port, DemoOptions options, Cluster cluster, String node) {
     Objects.requireNonNull(options, "options");
-    DemoEvents events = new DemoEvents(options.broadcastInterval());
+    DemoEvents events = new DemoEvents(options.broadcastInterval(), node);
     SenteServer.Builder builder =
         SenteServer.builder()
             .csrf(options.csrfTokens())
-            .userId(request -> request.sessionAttribute(DemoPages.USER_ATTRIBUTE))
+            .userId(request -> request.cookie(DemoLogin.COOKIE).flatMap(DemoLogin::verify))
             .handshakeData(events::handshakeData)
             .longPollTimeout(options.longPollTimeout())
             .onError(
@@ -87,6 +127,9 @@ public final class DemoServer implements AutoCloseable {
                         "Handler failed{}: {}",
                         message.map(m -> " on " + m.id()).orElse(""),
                         error.toString()));
+    if (cluster != null) {
+      builder.cluster(cluster);
+    }
     if (options.refuseWebSockets()) {
       builder.rejectWhen(DemoServer::refuseWebSocketUpgrade);
     }

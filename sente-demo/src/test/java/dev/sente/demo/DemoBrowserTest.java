@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * Node's report streams to the console; the test passes when every scenario does.
  *
  * <p>Needs {@code /usr/bin/chromium} (Debian package {@code chromium}), {@code node} and {@code npm
- * ci} (Maven runs it in generate-test-resources). With {@code -Dscreenshots.update=true} the
- * screenshot also goes to {@code docs/screenshots/demo.png}.
+ * ci} (Maven runs it in generate-test-resources), and {@code redis-server} (Debian package {@code
+ * redis-server}) for the cluster demo. With {@code -Dscreenshots.update=true} the screenshot also
+ * goes to {@code docs/screenshots/demo.png}.
  */
 class DemoBrowserTest {
 
@@ -47,7 +49,8 @@ class DemoBrowserTest {
         DemoServer noWebSockets = DemoServer.start(0, options.withWebSocketsRefused(true));
         RestartableDemo restartable = RestartableDemo.start(options);
         DemoServer proxied = DemoServer.start(0, options);
-        LossyNetwork network = LossyNetwork.to(proxied.port())) {
+        LossyNetwork network = LossyNetwork.to(proxied.port());
+        ClusterDemo cluster = ClusterDemo.start(0, Optional.empty(), options)) {
       Files.deleteIfExists(SCREENSHOT);
       Map<String, String> env =
           Map.of(
@@ -57,6 +60,7 @@ class DemoBrowserTest {
               "CONTROL_URL", restartable.controlUri(),
               "PROXY_URL", network.uri(),
               "PROXY_CONTROL_URL", network.controlUri(),
+              "CLUSTER_URL", cluster.uri().toString(),
               "LONG_POLL_TIMEOUT_MS", Long.toString(LONG_POLL_TIMEOUT.toMillis()),
               "SCREENSHOT_PATH", SCREENSHOT.toAbsolutePath().toString());
       BrowserTests.NodeRun run = runNode(env);

@@ -103,6 +103,7 @@ function onEvent(id, data) {
       demo.handshakes.push({ uid, first });
       log("in", id, `uid ${uid === NIL_UID ? "anonymous" : uid}${first ? ", first handshake" : ""}`);
       if (handshakeData) {
+        $("fact-node").textContent = handshakeData.node ?? "–";
         renderUsers(handshakeData.users ?? []);
         setBroadcasting(Boolean(handshakeData.broadcasting));
         demo.chat = [];

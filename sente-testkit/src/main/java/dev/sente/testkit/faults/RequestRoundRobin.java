@@ -36,10 +36,11 @@ public final class RequestRoundRobin implements AutoCloseable {
   private final ConcurrentHashMap.KeySetView<Socket, Boolean> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private RequestRoundRobin(List<Integer> ports) throws IOException {
+  private RequestRoundRobin(int listen, List<Integer> ports) throws IOException {
     this.ports = List.copyOf(ports);
     this.server = new ServerSocket();
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listen));
     Thread accept = new Thread(this::accept, "round-robin-accept");
     accept.setDaemon(true);
     accept.start();
@@ -47,13 +48,21 @@ public final class RequestRoundRobin implements AutoCloseable {
 
   /** Starts a balancer on a free loopback port in front of servers on these loopback ports. */
   public static RequestRoundRobin to(int... ports) {
+    return on(0, ports);
+  }
+
+  /**
+   * Starts a balancer on the loopback port {@code listen} (0: a free one) in front of servers on
+   * these loopback ports; fails when the port is taken.
+   */
+  public static RequestRoundRobin on(int listen, int... ports) {
     if (ports.length == 0) {
       throw new IllegalArgumentException("at least one port");
     }
     try {
-      return new RequestRoundRobin(java.util.Arrays.stream(ports).boxed().toList());
+      return new RequestRoundRobin(listen, java.util.Arrays.stream(ports).boxed().toList());
     } catch (IOException e) {
-      throw new IllegalStateException("could not start the balancer", e);
+      throw new IllegalStateException("could not start the balancer on port " + listen, e);
     }
   }
 
