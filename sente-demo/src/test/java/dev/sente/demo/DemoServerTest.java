@@ -112,7 +112,27 @@ class DemoServerTest {
   }
 
   @Test
-  void theSessionUserIsTheSenteUserUntilLogout() throws Exception {
+  void theLoginCookieIsSignedAndAForgedOneIsAnonymous() throws Exception {
+    String alice = DemoLogin.sign("alice");
+    assertThat(DemoLogin.verify(alice)).contains("alice");
+    String bob = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("bob".getBytes());
+    for (String forged :
+        new String[] {bob + alice.substring(alice.indexOf('.')), bob, bob + ".", "..", "%%.%%"}) {
+      assertThat(DemoLogin.verify(forged)).as(forged).isEmpty();
+    }
+    String token = token(get("/"));
+    cookies
+        .getCookieStore()
+        .add(
+            demo.uri(),
+            new java.net.HttpCookie(DemoLogin.COOKIE, bob + alice.substring(alice.indexOf('.'))));
+    assertThat(handshake(token))
+        .as("a forged login cookie is no user")
+        .startsWith("[[\"chsk/handshake\",[\"sente/nil-uid\",null,");
+  }
+
+  @Test
+  void theLoggedInUserIsTheSenteUserUntilLogout() throws Exception {
     String token = token(get("/"));
     assertThat(handshake(token)).startsWith("[[\"chsk/handshake\",[\"sente/nil-uid\",null,");
 
