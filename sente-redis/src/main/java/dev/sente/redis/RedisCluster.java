@@ -4,6 +4,7 @@ import dev.sente.redis.internal.BusMessages;
 import dev.sente.redis.internal.RedisBus;
 import dev.sente.redis.internal.RedisLog;
 import dev.sente.redis.internal.RedisPresence;
+import dev.sente.redis.internal.RedisSends;
 import dev.sente.redis.internal.UsersReplica;
 import dev.sente.server.ConnectedUsers;
 import dev.sente.server.Transport;
@@ -57,6 +58,7 @@ public final class RedisCluster implements Cluster {
   private volatile RedisBus bus;
   private volatile RedisLog log;
   private volatile RedisPresence presence;
+  private volatile RedisSends sends;
   private volatile Listener listener;
   private volatile ScheduledExecutorService ticker;
   private volatile long maxMessageBytes;
@@ -119,6 +121,7 @@ public final class RedisCluster implements Cluster {
     this.log =
         new RedisLog(started.commands(), prefix, settings.maxAgeMillis(), settings.maxUserBytes());
     this.presence = new RedisPresence(started.commands(), prefix);
+    this.sends = new RedisSends(started.commands(), prefix, settings.maxAgeMillis());
     this.bus = started;
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -310,6 +313,19 @@ public final class RedisCluster implements Cluster {
     }
     try {
       return started.append(user, events);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletionStage<Boolean> claim(String user, String client, String epoch, long seq) {
+    RedisSends started = sends;
+    if (started == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not started"));
+    }
+    try {
+      return started.claim(user, client, epoch, seq);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

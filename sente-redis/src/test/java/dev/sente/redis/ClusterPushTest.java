@@ -420,6 +420,50 @@ class ClusterPushTest {
     assertThat(here.counter().distinct()).isEqualTo(25);
   }
 
+  /** A numbered Ajax POST of alice's client {@code c1}, as the Java and browser clients send it. */
+  private static int numberedPost(Node node, long cseq, String text) throws Exception {
+    String frame =
+        ((dev.sente.core.Packed.Text)
+                dev.sente.core.Protocol.of(dev.sente.core.json.JsonPacker.create())
+                    .clientEvent(dev.sente.core.Event.of("test/said", text), null))
+            .text();
+    String form =
+        "udt=1&client-id=c1&ppstr="
+            + java.net.URLEncoder.encode(frame, java.nio.charset.StandardCharsets.UTF_8);
+    java.net.http.HttpRequest post =
+        java.net.http.HttpRequest.newBuilder(
+                URI.create(node.uri() + "?ext=resume&cepoch=e1&cseq=" + cseq))
+            .header("Cookie", "user=alice")
+            .header("Origin", "http://127.0.0.1:" + node.jetty().port())
+            .header("X-Requested-With", "XMLHttpRequest")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form))
+            .build();
+    return HTTP.send(post, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+  @Test
+  void aNumberedPostSentAgainToAnotherNodeIsHandledOnceAndNoneWaitsForTheOthers() throws Exception {
+    Node one = node();
+    Node two = node();
+    List<String> said = new CopyOnWriteArrayList<>();
+    for (Node node : List.of(one, two)) {
+      node.sente().on("test/said", msg -> said.add(msg.data(String.class)));
+    }
+    assertThat(numberedPost(one, 1, "first")).isEqualTo(200);
+    assertThat(numberedPost(two, 1, "first")).as("its answer was lost: sent again").isEqualTo(200);
+    // 3 before 2, on the other node: handed over at once, not held for the missing one
+    assertThat(numberedPost(one, 3, "third")).isEqualTo(200);
+    eventually().until(() -> said.contains("third"));
+    assertThat(numberedPost(two, 2, "second")).isEqualTo(200);
+    assertThat(numberedPost(one, 2, "second")).isEqualTo(200);
+    assertThat(numberedPost(two, 4, "fourth")).isEqualTo(200);
+    eventually().until(() -> said.contains("fourth"));
+    assertThat(said).containsExactlyInAnyOrder("first", "third", "second", "fourth");
+  }
+
   @Test
   void anAjaxClientWithEveryRequestOnTheNextNodeGetsItsPushesRepliesAndSends() throws Exception {
     Node one = node();

@@ -154,6 +154,14 @@ public interface Cluster extends AutoCloseable {
   CompletionStage<Boolean> disconnect(String user);
 
   /**
+   * Claims a client's numbered event ({@code seq} in the client's {@code epoch}) for the cluster:
+   * true the first time, on whichever node; false for a repeat (a POST sent again, to any node),
+   * which the node drops. Kept for the window given at {@link #start} after the client's last
+   * claim.
+   */
+  CompletionStage<Boolean> claim(String user, String client, String epoch, long seq);
+
+  /**
    * This node has the user connected on the transport now (its first client of the user there).
    * Never blocks; the cluster keeps the node's memberships and gives them to the store again after
    * trouble, so a join or leave lost to an outage is made good when the store is back.

@@ -259,6 +259,51 @@ final class AjaxPosts {
               "Malformed cseq or cepoch: a whole number from 1, and 1 to 64 letters or digits"));
       return;
     }
+    if (engine.clustered()) {
+      if (handlers.queued() >= handlers.capacity()) {
+        refuseFull(exchange); // before the claim: the client sends it again
+        return;
+      }
+      postClaimed(
+          exchange,
+          message,
+          handlers,
+          engine.claim(message.userId(), message.clientId(), epoch, cseq),
+          cseq,
+          epoch);
+      return;
+    }
+    postSequenced(exchange, message, handlers, cseq, epoch);
+  }
+
+  /**
+   * In a cluster: the POSTs of one client reach any node, so the cluster says whether the event is
+   * new (claimed once in the cluster) and the node hands it over at once, in the order its claims
+   * came back; the order of one client's events is kept per node only. A full handler queue is a
+   * 429 before the claim; without the cluster (Redis away) this node's own numbering decides.
+   */
+  private void postClaimed(
+      HttpExchange exchange,
+      Message message,
+      SerialExecutor handlers,
+      java.util.concurrent.CompletableFuture<Boolean> claim,
+      long cseq,
+      String epoch) {
+    claim.whenComplete(
+        (fresh, error) -> {
+          if (error != null) {
+            postSequenced(exchange, message, handlers, cseq, epoch);
+            return;
+          }
+          if (fresh) {
+            engine.input().dispatch(handlers, message); // claimed: past the bound checked above
+          }
+          exchange.respond(200, engine.protocol().dummyReply());
+        });
+  }
+
+  private void postSequenced(
+      HttpExchange exchange, Message message, SerialExecutor handlers, long cseq, String epoch) {
     ClientSequences.Seq seq = engine.sequences().find(message.userId(), message.clientId(), epoch);
     ClientSequences.Outcome outcome =
         seq.accept(

@@ -165,6 +165,22 @@ public final class Engine implements SenteServer, SenteEndpoint {
     return cluster.pin(user, epoch, seq, resumes);
   }
 
+  /**
+   * In a cluster, claims a client's numbered event for the cluster (true the first time); null on a
+   * single node, where {@link ClientSequences} numbers them.
+   */
+  java.util.concurrent.CompletableFuture<Boolean> claim(
+      String user, String client, String epoch, long seq) {
+    if (cluster == null) {
+      return null;
+    }
+    try {
+      return config.cluster().get().claim(user, client, epoch, seq).toCompletableFuture();
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Whether this server is a node of a cluster. */
   boolean clustered() {
     return cluster != null;
