@@ -206,6 +206,46 @@ class ClusterPushTest {
   }
 
   @Test
+  void aWebSocketClientsSendsMovedBetweenNodesAreHandledOnceEach() throws Exception {
+    Node one = node();
+    Node two = node();
+    DeliveryCounter counter = new DeliveryCounter(); // what the handlers of both nodes got
+    for (Node node : List.of(one, two)) {
+      node.sente().on("test/up", msg -> counter.receivedData(msg.data().orElse(null)));
+    }
+    FaultProxy proxy = closer.add(FaultProxy.to(one.jetty().port()));
+    SenteClient alice = client(proxy.uri().resolve("/chsk"), "alice", Transport.WEBSOCKET);
+    AtomicInteger opens = new AtomicInteger();
+    alice.onState(
+        state -> {
+          if (state instanceof ClientState.Open) {
+            opens.incrementAndGet();
+          }
+        });
+    alice.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SteadySender sends =
+        closer.add(SteadySender.sending(alice, "test/up", Long.MAX_VALUE / 2, 100));
+    for (int port : List.of(two.jetty().port(), one.jetty().port(), two.jetty().port())) {
+      long seen = counter.highest();
+      eventually().until(() -> counter.highest() > seen + 20);
+      int before = opens.get();
+      proxy.retarget(port);
+      proxy.cut(Duration.ofMillis(300)); // what was handled and not yet confirmed is sent again
+      eventually().until(() -> opens.get() > before);
+    }
+    long seen = counter.highest();
+    eventually().until(() -> counter.highest() > seen + 20);
+    sends.close();
+    long sent = sends.sent();
+    // a send the client refused (more than 100 waiting while it reconnects) was never sent
+    eventually().until(() -> counter.distinct() >= sent - sends.refused());
+    DeliveryCounter.Report report = counter.report(sent);
+    assertThat(report.duplicated()).as(report.toString()).isZero();
+    assertThat(report.reordered()).as(report.toString()).isZero();
+    assertThat(report.lost()).as(report.toString()).isEqualTo(sends.refused());
+  }
+
+  @Test
   void aNodeWhoseSubscriptionDroppedCatchesUpWithNothingLost() throws Exception {
     Node one = node();
     Node sender = node();

@@ -76,6 +76,10 @@ final class Dispatcher {
   }
 
   private void run(Message message) {
+    if (!message.claimed()) {
+      LOG.debug("Dropped {}: handled on another node of the cluster", message);
+      return;
+    }
     EventHandler handler = handlers.getOrDefault(message.id(), catchAll);
     if (handler == null) {
       if (!message.id().startsWith(Protocol.RESERVED_PREFIX)) {

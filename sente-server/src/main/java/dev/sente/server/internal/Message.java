@@ -39,6 +39,33 @@ final class Message implements EventMessage {
     this.replySink = replySink;
   }
 
+  /** In a cluster, the claim of a numbered event: its handler runs only if it is this node's. */
+  private volatile java.util.concurrent.CompletableFuture<Boolean> claim;
+
+  /** Runs the handler only if the claim says true (or fails: then this node decides). */
+  void gateOn(java.util.concurrent.CompletableFuture<Boolean> claim) {
+    this.claim = claim;
+  }
+
+  /**
+   * Whether the handler should run: true without a claim, and when the cluster could not say; waits
+   * for the claim (one Redis round trip, at most its command timeout) on the handler thread.
+   */
+  boolean claimed() {
+    java.util.concurrent.CompletableFuture<Boolean> c = claim;
+    if (c == null) {
+      return true;
+    }
+    try {
+      return c.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
   @Override
   public Event event() {
     return event;

@@ -188,6 +188,15 @@ final class WebSocketTransport {
       engine.input().dispatch(handlers, message);
       return;
     }
+    java.util.concurrent.CompletableFuture<Boolean> claim =
+        engine.claim(conn.userId, conn.clientId, seq.epoch, cseq);
+    if (claim != null) {
+      // in a cluster: the event takes its turn here as on one node (order, flow control), and its
+      // handler runs only if the cluster gives it to this node: one handled on another node (the
+      // socket was there before, and the client sends again what was not confirmed) is not
+      // handled again
+      message.gateOn(claim);
+    }
     ClientSequences.Outcome outcome = seq.accept(cseq, message, sinkOf(conn));
     if (outcome == ClientSequences.Outcome.DUPLICATE && LOG.isDebugEnabled()) {
       LOG.debug("Dropped event {} of client {}: handled before", cseq, safe(conn.clientId));
