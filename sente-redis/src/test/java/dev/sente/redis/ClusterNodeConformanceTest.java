@@ -15,12 +15,10 @@ import dev.sente.testkit.conformance.PushConformance;
 import dev.sente.testkit.conformance.RunningServer;
 import dev.sente.testkit.conformance.SlowClientConformance;
 import dev.sente.testkit.conformance.WebSocketEventConformance;
-import dev.sente.testkit.redis.RedisServer;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every conformance suite of the testkit on a node of a cluster (a Jetty server whose engine has a
@@ -28,20 +26,8 @@ import org.junit.jupiter.api.Nested;
  * see. Each server has a prefix of its own, so that the suites' users never meet.
  */
 class ClusterNodeConformanceTest {
-  private static RedisServer redis;
+  @RegisterExtension static final RedisForTests REDIS = new RedisForTests();
   private static final AtomicInteger SERVERS = new AtomicInteger();
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
 
   static RunningServer onJetty(SenteServer sente) {
     var jetty = SenteJetty.serve(sente, 0);
@@ -50,7 +36,7 @@ class ClusterNodeConformanceTest {
 
   static SenteServer.Builder inCluster(SenteServer.Builder builder) {
     return builder.cluster(
-        RedisCluster.create(redis.uri(), "conformance-" + SERVERS.incrementAndGet()));
+        RedisCluster.create(REDIS.server().uri(), "conformance-" + SERVERS.incrementAndGet()));
   }
 
   @Nested

@@ -10,7 +10,6 @@ import dev.sente.server.ConnectedUsers;
 import dev.sente.server.ConnectedUsersChange;
 import dev.sente.server.SenteServer;
 import dev.sente.testkit.Closer;
-import dev.sente.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -18,8 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -33,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterPresenceTest {
-  private static RedisServer redis;
+  @RegisterExtension static final RedisForTests REDIS = new RedisForTests();
   @RegisterExtension final Closer closer = new Closer();
   private ClusterNodes nodes;
 
@@ -43,21 +40,9 @@ class ClusterPresenceTest {
   /** The change notifications of every node of a test. */
   private final List<ConnectedUsersChange> changes = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
-
   @BeforeEach
   void nodes(TestInfo test) {
-    nodes = new ClusterNodes(redis, closer, test);
+    nodes = new ClusterNodes(REDIS.server(), closer, test);
   }
 
   private static ConditionFactory eventually() {
@@ -144,7 +129,8 @@ class ClusterPresenceTest {
     connected(two, "alice", Transport.WEBSOCKET);
     // both nodes had alice for a moment; node one's grace ran out and it let her go
     eventually()
-        .until(() -> "1".equals(redis.command("HGET", nodes.prefix() + ":users", "w|alice")));
+        .until(
+            () -> "1".equals(REDIS.server().command("HGET", nodes.prefix() + ":users", "w|alice")));
     SenteClient bob = connected(one, "bob", Transport.WEBSOCKET);
     eventually().until(() -> count("open bob") == 1);
     assertThat(heard).containsExactlyInAnyOrder("open alice", "open bob");

@@ -12,7 +12,6 @@ import dev.sente.testkit.faults.DeliveryCounter;
 import dev.sente.testkit.faults.FaultProxy;
 import dev.sente.testkit.faults.RequestRoundRobin;
 import dev.sente.testkit.faults.SteadySender;
-import dev.sente.testkit.redis.RedisServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -40,20 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterPushTest {
   private static final String EVENT = "test/n";
 
-  private static RedisServer redis;
+  @RegisterExtension static final RedisForTests REDIS = new RedisForTests();
   @RegisterExtension final Closer closer = new Closer();
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
 
   private static ConditionFactory eventually() {
     return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10));
@@ -63,7 +48,7 @@ class ClusterPushTest {
 
   @BeforeEach
   void nodes(TestInfo test) {
-    nodes = new ClusterNodes(redis, closer, test);
+    nodes = new ClusterNodes(REDIS.server(), closer, test);
   }
 
   private Node node() {
@@ -256,7 +241,7 @@ class ClusterPushTest {
     long seq = 0;
     for (int round = 0; round < 3; round++) {
       long downs = one.cluster().busStats().downs();
-      redis.command("CLIENT", "KILL", "TYPE", "pubsub"); // every node's subscription drops
+      REDIS.server().command("CLIENT", "KILL", "TYPE", "pubsub"); // every node's subscription drops
       for (int i = 0; i < 20; i++) {
         sender.sente().send("alice", EVENT, DeliveryCounter.numbered(++seq));
       }
@@ -282,12 +267,12 @@ class ClusterPushTest {
     }
     eventually().until(() -> counter.distinct() == 10);
 
-    redis.kill();
+    REDIS.server().kill();
     eventually().until(() -> !one.cluster().isUp() && !sender.cluster().isUp());
     for (long seq = 11; seq <= 15; seq++) {
       sender.sente().send("alice", EVENT, DeliveryCounter.numbered(seq)); // Redis is away: lost
     }
-    redis.restart(); // empty: the shared log is gone, the next push starts a new epoch
+    REDIS.server().restart(); // empty: the shared log is gone, the next push starts a new epoch
     eventually().until(() -> one.cluster().isUp() && sender.cluster().isUp());
     eventually()
         .untilAsserted(
@@ -400,7 +385,7 @@ class ClusterPushTest {
     }
     eventually().until(() -> counter.distinct() == 10);
 
-    redis.kill();
+    REDIS.server().kill();
     eventually().until(() -> !one.cluster().isUp());
     for (long seq = 11; seq <= 20; seq++) {
       one.sente().send("alice", EVENT, DeliveryCounter.numbered(seq)); // her own node's pushes
@@ -408,7 +393,7 @@ class ClusterPushTest {
     eventually().until(() -> counter.distinct() == 20);
     assertThat(gaps).as("told that other nodes' pushes may not reach her").isNotEmpty();
 
-    redis.restart();
+    REDIS.server().restart();
     eventually().until(() -> one.cluster().isUp() && two.cluster().isUp());
     eventually()
         .untilAsserted(
@@ -427,7 +412,7 @@ class ClusterPushTest {
   @Test
   void pushesThatReachedOneNodesClientsOnlyAreAGapForTheUsersClientsOnOtherNodes()
       throws Exception {
-    FaultProxy toRedis = closer.add(FaultProxy.to(redis.port()));
+    FaultProxy toRedis = closer.add(FaultProxy.to(REDIS.server().port()));
     Node cutOff = nodes.node(URI.create("redis://127.0.0.1:" + toRedis.port()), b -> b);
     Node two = node();
     Watched here = watched(cutOff);

@@ -11,6 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,11 +54,13 @@ public final class RedisBus implements AutoCloseable {
 
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-  /** The subscription's state. */
+  /** The bus's state: both its connections. */
   public enum State {
-    /** Subscribed: messages published now reach this node. */
+    /**
+     * Subscribed, and the commands connection connected: messages published now reach this node.
+     */
     UP,
-    /** The subscription's connection is down; it reconnects by itself. */
+    /** A connection (the subscription's, or the commands') is down; it reconnects by itself. */
     DOWN,
     /** Closed for good. */
     CLOSED
@@ -82,6 +85,8 @@ public final class RedisBus implements AutoCloseable {
   private final StatefulRedisConnection<byte[], byte[]> commands;
   private final StatefulRedisPubSubConnection<byte[], byte[]> subscription;
   private final AtomicReference<State> state = new AtomicReference<>(State.UP);
+  private volatile boolean subscribed;
+  private volatile boolean commandsOpen = true; // connected in the constructor
   private final Consumer<State> onState;
   private final LongAdder published = new LongAdder();
   private final LongAdder received = new LongAdder();
@@ -116,15 +121,30 @@ public final class RedisBus implements AutoCloseable {
 
           @Override
           public void subscribed(byte[] to, long count) {
-            changeState(State.UP); // also after a reconnect, once subscribed again
+            subscribed = true; // also after a reconnect, once subscribed again
+            changeState(commandsOpen ? State.UP : State.DOWN);
           }
         });
     client.addListener(
         new RedisConnectionStateListener() {
-          // UP comes only once subscribed again (subscribed above), not on a mere reconnect
+          // UP only when both are back: subscribed again (above, not on a mere reconnect of the
+          // subscription), and the commands connection connected, so that what a node does when
+          // the bus comes back (catching up, reading the users) can reach Redis
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress at) {
+            if (connection == commands) {
+              commandsOpen = true;
+              changeState(subscribed ? State.UP : State.DOWN);
+            }
+          }
+
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (connection == subscription) {
+              subscribed = false;
+              changeState(State.DOWN);
+            } else if (connection == commands) {
+              commandsOpen = false;
               changeState(State.DOWN);
             }
           }
@@ -203,9 +223,9 @@ public final class RedisBus implements AutoCloseable {
     }
     if (to == State.DOWN) {
       downs.increment();
-      LOG.warn("Lost the Redis subscription to {}: reconnecting", channel);
+      LOG.warn("Lost a Redis connection of the bus {}: reconnecting", channel);
     } else {
-      LOG.info("Subscribed to {} again", channel);
+      LOG.info("Connected and subscribed to {} again", channel);
     }
     try {
       onState.accept(to);

@@ -3,7 +3,7 @@ package dev.sente.redis.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sente.testkit.redis.RedisServer;
+import dev.sente.redis.RedisForTests;
 import io.lettuce.core.RedisException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,37 +14,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bus against a real redis-server: fan-out, prefixes, bounds, and Redis going away. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisBusTest {
-  private static RedisServer redis;
+  @RegisterExtension static final RedisForTests REDIS = new RedisForTests();
 
   private final List<AutoCloseable> open = new ArrayList<>();
-
-  @BeforeAll
-  static void startRedis() {
-    redis = RedisServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (redis != null) {
-      redis.close();
-    }
-  }
 
   @AfterEach
   void closeBuses() throws Exception {
     for (AutoCloseable c : open) {
       c.close();
     }
-    redis.restart(); // a test that stopped it leaves it running for the next
+    REDIS.server().restart(); // a test that stopped it leaves it running for the next
   }
 
   private static ConditionFactory eventually() {
@@ -60,7 +47,7 @@ class RedisBusTest {
     Node(String prefix, int maxMessageBytes) {
       bus =
           RedisBus.start(
-              redis.uri(),
+              REDIS.server().uri(),
               prefix,
               maxMessageBytes,
               m -> heard.add(new String(m, StandardCharsets.UTF_8)),
@@ -93,7 +80,7 @@ class RedisBusTest {
     assertThat(other.publish("elsewhere")).isTrue();
     eventually().until(() -> other.heard.size() == 1);
     assertThat(a.heard).as("another prefix is another cluster").hasSize(100);
-    assertThat(redis.command("PUBSUB", "CHANNELS", "*").split("\n"))
+    assertThat(REDIS.server().command("PUBSUB", "CHANNELS", "*").split("\n"))
         .containsExactlyInAnyOrder("app1:bus", "app2:bus");
     assertThat(a.bus.stats().published()).isEqualTo(50);
     assertThat(a.bus.stats().received()).isEqualTo(100);
@@ -118,13 +105,15 @@ class RedisBusTest {
     assertThat(a.publish("before")).isTrue();
     eventually().until(() -> b.heard.contains("before"));
 
-    redis.kill();
+    REDIS.server().kill();
     eventually().until(() -> a.bus.state() == RedisBus.State.DOWN);
     eventually().until(() -> b.bus.state() == RedisBus.State.DOWN);
     assertThat(a.publish("while away")).as("refused, not queued for later").isFalse();
     assertThat(a.bus.stats().failed()).isEqualTo(1);
 
-    redis.restart(); // an empty Redis on the same port: the buses reconnect and subscribe again
+    REDIS
+        .server()
+        .restart(); // an empty Redis on the same port: the buses reconnect and subscribe again
     eventually().until(() -> a.bus.state() == RedisBus.State.UP);
     eventually().until(() -> b.bus.state() == RedisBus.State.UP);
     eventually().until(() -> "2".equals(numberOfSubscribers("trouble:bus")));
@@ -136,7 +125,7 @@ class RedisBusTest {
   }
 
   private static String numberOfSubscribers(String channel) throws Exception {
-    String[] reply = redis.command("PUBSUB", "NUMSUB", channel).split("\n");
+    String[] reply = REDIS.server().command("PUBSUB", "NUMSUB", channel).split("\n");
     return reply.length == 2 ? reply[1] : "";
   }
 

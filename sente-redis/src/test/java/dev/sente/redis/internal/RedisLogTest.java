@@ -3,12 +3,9 @@ package dev.sente.redis.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sente.redis.RedisForTests;
 import dev.sente.server.cluster.Cluster;
-import dev.sente.testkit.redis.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,35 +13,22 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared log against a real redis-server: numbering across nodes, cursors, gaps, bounds. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisLogTest {
-  private static RedisServer redis;
-  private static RedisClient client;
+  @RegisterExtension static final RedisForTests REDIS = new RedisForTests();
   private static StatefulRedisConnection<byte[], byte[]> nodeA;
   private static StatefulRedisConnection<byte[], byte[]> nodeB;
 
   @BeforeAll
-  static void start() {
-    redis = RedisServer.start();
-    client = RedisClient.create(RedisURI.create(redis.uri().toString()));
-    nodeA = client.connect(ByteArrayCodec.INSTANCE);
-    nodeB = client.connect(ByteArrayCodec.INSTANCE);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-    if (redis != null) {
-      redis.close();
-    }
+  static void connect() {
+    nodeA = REDIS.connect();
+    nodeB = REDIS.connect();
   }
 
   private static byte[] event(String text) {
@@ -175,8 +159,8 @@ class RedisLogTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> "0".equals(redis.command("EXISTS", "age:log:{dave}")));
-    assertThat(Long.parseLong(redis.command("PTTL", "age:logmeta:{dave}")))
+        .until(() -> "0".equals(REDIS.server().command("EXISTS", "age:log:{dave}")));
+    assertThat(Long.parseLong(REDIS.server().command("PTTL", "age:logmeta:{dave}")))
         .as("the epoch and number stay a day")
         .isGreaterThan(RedisLog.META_TTL_MILLIS - 60_000);
     Cluster.Batch gone = (Cluster.Batch) get(log.read("dave", epoch, 0, 1 << 20));
@@ -184,7 +168,7 @@ class RedisLogTest {
     assertThat(gone.events()).isEmpty();
     Cluster.Appended again = get(log.append("dave", List.of(event("new"))));
     assertThat(again).as("the numbering goes on").isEqualTo(new Cluster.Appended(epoch, 2));
-    redis.command("DEL", "age:logmeta:{dave}");
+    REDIS.server().command("DEL", "age:logmeta:{dave}");
     Cluster.Appended fresh = get(log.append("dave", List.of(event("newer"))));
     assertThat(fresh.lastSeq()).as("a log made again starts at 1").isEqualTo(1);
     assertThat(fresh.epoch()).as("with a new epoch").isNotEqualTo(epoch);
@@ -192,7 +176,7 @@ class RedisLogTest {
 
   @Test
   void anAppendIsPublishedNumberedOnTheBusChannel() throws Exception {
-    var subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
+    var subscriber = REDIS.connectPubSub();
     List<byte[]> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
     subscriber.addListener(
         new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
@@ -224,7 +208,7 @@ class RedisLogTest {
   void numbersPastAHundredTrillionStayExact() throws Exception {
     RedisLog log = new RedisLog(nodeA, "big", 60_000, 1 << 20);
     String epoch = get(log.append("frank", List.of(event("first")))).epoch();
-    redis.command("HSET", "big:logmeta:{frank}", "seq", "99999999999999");
+    REDIS.server().command("HSET", "big:logmeta:{frank}", "seq", "99999999999999");
     Cluster.Appended appended = get(log.append("frank", List.of(event("a"), event("b"))));
     assertThat(appended.lastSeq()).isEqualTo(100_000_000_000_001L);
     Cluster.Batch batch =
@@ -237,8 +221,8 @@ class RedisLogTest {
   void scriptsRunByDigestAndAreLoadedAgainWhenRedisForgotThem() throws Exception {
     RedisLog log = new RedisLog(nodeA, "scripts", 60_000, 1 << 20);
     String epoch = get(log.append("gina", List.of(event("1")))).epoch();
-    assertThat(redis.command("SCRIPT", "EXISTS", RedisLog.APPEND_SHA)).isEqualTo("1");
-    redis.command("SCRIPT", "FLUSH");
+    assertThat(REDIS.server().command("SCRIPT", "EXISTS", RedisLog.APPEND_SHA)).isEqualTo("1");
+    REDIS.server().command("SCRIPT", "FLUSH");
     assertThat(get(log.append("gina", List.of(event("2")))).lastSeq()).isEqualTo(2);
     assertThat(texts(get(log.read("gina", epoch, 0, 1 << 20)))).containsExactly("1", "2");
   }
@@ -253,7 +237,7 @@ class RedisLogTest {
         .append("eve", List.of(event("b")))
         .toCompletableFuture()
         .get();
-    assertThat(redis.command("KEYS", "tenant-a*").split("\n"))
+    assertThat(REDIS.server().command("KEYS", "tenant-a*").split("\n"))
         .containsExactlyInAnyOrder("tenant-a:log:{eve}", "tenant-a:logmeta:{eve}");
     RedisLog b = new RedisLog(nodeB, "tenant-b", 60_000, 1 << 20);
     String epochA =

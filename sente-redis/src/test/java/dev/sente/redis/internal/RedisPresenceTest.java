@@ -2,22 +2,19 @@ package dev.sente.redis.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sente.redis.RedisForTests;
 import dev.sente.redis.internal.RedisPresence.Closed;
 import dev.sente.redis.internal.RedisPresence.Transition;
-import dev.sente.testkit.redis.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cluster's connected users against a real redis-server: transitions decided once for the
@@ -25,25 +22,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisPresenceTest {
-  private static RedisServer redis;
-  private static RedisClient client;
+  @RegisterExtension static final RedisForTests REDIS = new RedisForTests();
   private static StatefulRedisConnection<byte[], byte[]> connection;
 
   @BeforeAll
-  static void start() {
-    redis = RedisServer.start();
-    client = RedisClient.create(RedisURI.create(redis.uri().toString()));
-    connection = client.connect(ByteArrayCodec.INSTANCE);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-    if (redis != null) {
-      redis.close();
-    }
+  static void connect() {
+    connection = REDIS.connect();
   }
 
   private static <T> T get(CompletionStage<T> stage) throws Exception {
@@ -85,7 +69,7 @@ class RedisPresenceTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> "0".equals(redis.command("EXISTS", "sweep:alive:dying")));
+        .until(() -> "0".equals(REDIS.server().command("EXISTS", "sweep:alive:dying")));
     List<Closed> closed = get(presence.sweep("alive"));
     assertThat(closed)
         .containsExactlyInAnyOrder(
@@ -93,7 +77,7 @@ class RedisPresenceTest {
             new Closed("a", "bob", Transition.TRANSPORT_CLOSED));
     assertThat(get(presence.sweep("alive"))).as("swept once").isEmpty();
     assertThat(get(presence.counts())).containsOnlyKeys("w|bob", "*|bob");
-    assertThat(redis.command("SMEMBERS", "sweep:nodes")).isEqualTo("alive");
+    assertThat(REDIS.server().command("SMEMBERS", "sweep:nodes")).isEqualTo("alive");
     assertThat(get(presence.heartbeat("dying", 60_000))).as("swept: it must sync").isTrue();
   }
 
@@ -129,7 +113,7 @@ class RedisPresenceTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> "0".equals(redis.command("EXISTS", "tenant-a:alive:n1")));
+        .until(() -> "0".equals(REDIS.server().command("EXISTS", "tenant-a:alive:n1")));
     assertThat(get(a.sweep("n2"))).containsExactly(new Closed("w", "x|y|z", Transition.CLOSED));
     assertThat(get(b.counts())).containsEntry("w|x|y|z", 1L);
   }

@@ -2,41 +2,24 @@ package dev.sente.redis.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sente.testkit.redis.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import dev.sente.redis.RedisForTests;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cluster's numbering of client sends against a real redis-server: each claimed once. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisSendsTest {
-  private static RedisServer redis;
-  private static RedisClient client;
+  @RegisterExtension static final RedisForTests REDIS = new RedisForTests();
   private static StatefulRedisConnection<byte[], byte[]> connection;
 
   @BeforeAll
-  static void start() {
-    redis = RedisServer.start();
-    client = RedisClient.create(RedisURI.create(redis.uri().toString()));
-    connection = client.connect(ByteArrayCodec.INSTANCE);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (client != null) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-    if (redis != null) {
-      redis.close();
-    }
+  static void connect() {
+    connection = REDIS.connect();
   }
 
   private static boolean get(CompletionStage<Boolean> stage) throws Exception {
@@ -51,7 +34,7 @@ class RedisSendsTest {
     assertThat(get(sends.claim("alice", "c1", "e1", 3))).as("out of order").isTrue();
     assertThat(get(sends.claim("alice", "c1", "e1", 2))).isTrue();
     assertThat(get(sends.claim("alice", "c1", "e1", 3))).isFalse();
-    assertThat(redis.command("HGET", "claims:sends:{alice}:c1", "low")).isEqualTo("3");
+    assertThat(REDIS.server().command("HGET", "claims:sends:{alice}:c1", "low")).isEqualTo("3");
     assertThat(get(sends.claim("alice", "c2", "e1", 1))).as("another client").isTrue();
     assertThat(get(sends.claim("bob", "c1", "e1", 1))).as("another user").isTrue();
     assertThat(get(sends.claim("alice", "c1", "e2", 1))).as("a new instance").isTrue();
@@ -64,7 +47,7 @@ class RedisSendsTest {
       assertThat(get(sends.claim("carol", "c1", "e1", seq))).isTrue();
     }
     // 1 never came: low moved past it, so the hash stays bounded
-    assertThat(Long.parseLong(redis.command("HLEN", "bound:sends:{carol}:c1")))
+    assertThat(Long.parseLong(REDIS.server().command("HLEN", "bound:sends:{carol}:c1")))
         .isLessThanOrEqualTo(RedisSends.MAX_ABOVE + 2);
     assertThat(get(sends.claim("carol", "c1", "e1", 1))).as("too late").isFalse();
   }

@@ -5,6 +5,7 @@ import static dev.sente.core.internal.Logs.safe;
 import dev.sente.core.Event;
 import dev.sente.core.Protocol;
 import dev.sente.core.internal.LogLimiter;
+import dev.sente.core.time.Scheduler;
 import dev.sente.server.cluster.Cluster;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,13 @@ final class ClusterFeed implements Cluster.Listener {
    */
   private final Map<String, Long> owed = new ConcurrentHashMap<>();
 
+  private final Scheduler scheduler;
+  private final java.util.concurrent.atomic.AtomicBoolean settleLater =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** How long after a failed skip the owed users are tried again. */
+  static final long SETTLE_RETRY_MILLIS = 1_000;
+
   ClusterFeed(
       Cluster cluster,
       DeliveryLog log,
@@ -73,8 +81,10 @@ final class ClusterFeed implements Cluster.Listener {
       long maxMessageBytes,
       long readBytes,
       Consumer<String> disconnectHere,
-      Consumer<Cluster.UsersChange> usersChanged) {
+      Consumer<Cluster.UsersChange> usersChanged,
+      Scheduler scheduler) {
     this.cluster = cluster;
+    this.scheduler = scheduler;
     this.disconnectHere = disconnectHere;
     this.usersChanged = usersChanged;
     this.copy = new SharedCopy(log);
@@ -171,6 +181,17 @@ final class ClusterFeed implements Cluster.Listener {
         (done, error) -> {
           if (error != null) {
             owed.merge(user, count, Long::sum);
+            // the bus may be back before the commands are: try again in a while, once for all
+            if (settleLater.compareAndSet(false, true)) {
+              scheduler.schedule(
+                  SETTLE_RETRY_MILLIS,
+                  () -> {
+                    settleLater.set(false);
+                    for (String owing : List.copyOf(owed.keySet())) {
+                      settle(owing);
+                    }
+                  });
+            }
           }
         });
   }

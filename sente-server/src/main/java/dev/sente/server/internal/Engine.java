@@ -98,7 +98,8 @@ public final class Engine implements SenteServer, SenteEndpoint {
                         config.maxMessageBytes(),
                         config.resumeMaxUserBytes(),
                         this::disconnectHere,
-                        presence::clusterChanged))
+                        presence::clusterChanged,
+                        scheduler))
             .orElse(null);
     this.feed = new LogFeed(protocol, config, log, cluster, scheduler, this::isClosed);
     this.buffers = new PushBuffers(scheduler, feed::deliver);
