@@ -62,6 +62,8 @@ public final class RedisCluster implements Cluster {
   private volatile Listener listener;
   private volatile ScheduledExecutorService ticker;
   private volatile long maxMessageBytes;
+  private final java.util.concurrent.atomic.LongAdder failedAppends =
+      new java.util.concurrent.atomic.LongAdder();
 
   private RedisCluster(URI uri, String prefix) {
     this.uri = Objects.requireNonNull(uri, "uri");
@@ -311,11 +313,18 @@ public final class RedisCluster implements Cluster {
                   + maxMessageBytes
                   + ": not published"));
     }
+    CompletionStage<Appended> appended;
     try {
-      return started.append(user, events);
+      appended = started.append(user, events);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      appended = CompletableFuture.failedFuture(e);
     }
+    return appended.whenComplete(
+        (done, error) -> {
+          if (error != null) {
+            failedAppends.increment();
+          }
+        });
   }
 
   @Override
@@ -361,6 +370,15 @@ public final class RedisCluster implements Cluster {
   public boolean isUp() {
     RedisBus started = bus;
     return started != null && started.state() == RedisBus.State.UP;
+  }
+
+  /**
+   * Appends Redis did not take (away, or past the 10,000 commands that may wait on a connection, or
+   * over the 5 s command timeout): their events reached this node's clients only, and the other
+   * nodes' clients are told of a gap once Redis is back.
+   */
+  public long failedAppends() {
+    return failedAppends.sum();
   }
 
   /** The bus's counters (messages published, heard, refused, failed; times it went down). */

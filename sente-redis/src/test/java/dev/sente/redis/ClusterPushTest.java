@@ -430,6 +430,7 @@ class ClusterPushTest {
     }
     eventually().until(() -> here.counter().distinct() == 15);
     assertThat(there.gaps()).isEmpty();
+    assertThat(cutOff.cluster().failedAppends()).as("counted").isPositive();
 
     toRedis.restore();
     eventually().until(() -> cutOff.cluster().isUp());

@@ -176,11 +176,14 @@ public final class Cursor {
       if (lost) {
         lost = false;
         armed = false;
+        // the window may have moved past the restart's place before this read: start at the
+        // oldest kept event (the gap is of unknown size either way)
+        long after = Math.max(sent, stream.firstSeq() - 1);
         ReadResult.Batch batch =
-            sent == last
+            after >= last
                 ? new ReadResult.Batch(
                     stream.epoch, last + 1, last, ReadResult.Batch.UNKNOWN_GAP, List.of(), 0)
-                : stream.batchAfter(sent, 0, maxBytes).withMissed(ReadResult.Batch.UNKNOWN_GAP);
+                : stream.batchAfter(after, 0, maxBytes).withMissed(ReadResult.Batch.UNKNOWN_GAP);
         sent = batch.lastSeq();
         out = batch;
         log.gapReported();

@@ -75,6 +75,26 @@ class SharedStreamTest {
   }
 
   @Test
+  void aCursorLostInARestartThatFallsBehindTheWindowBeforeItReadsStartsAtTheOldestKept() {
+    Cursor pin = copy.openShared("alice", "EPOCH-01", 1, events(1, 3), sizes(3), null, true);
+    Cursor cursor = log.open("alice", () -> {}, true);
+    pin.close();
+    assertThat(cursor.next(100_000)).isInstanceOf(ReadResult.UpToDate.class);
+    // the shared log is away: the copy goes on in an epoch of its own, and under a push storm
+    // more than the window (10,000 bytes: 1,000 events) arrives before the cursor reads again
+    assertThat(copy.appendLocal("alice", events(1, 2_500), sizes(2_500))).isTrue();
+    long first = log.firstSeq("alice");
+    assertThat(first).as("the oldest were trimmed").isGreaterThan(1);
+    ReadResult read = cursor.next(100_000);
+    assertThat(read).isInstanceOf(ReadResult.Batch.class);
+    ReadResult.Batch batch = (ReadResult.Batch) read;
+    assertThat(batch.gap()).as("a gap of unknown size").isNull();
+    assertThat(batch.firstSeq()).isEqualTo(first);
+    assertThat(batch.events()).doesNotContainNull().isNotEmpty();
+    assertThat(batch.lastSeq()).isEqualTo(first + batch.events().size() - 1);
+  }
+
+  @Test
   void olderEventsTheCopyLacksGoBeforeItsOldestForAClientFurtherBehind() {
     Cursor first = copy.openShared("alice", "EPOCH-01", 11, events(11, 12), sizes(2), null, true);
     // a second client, at 7, opens on this node: the shared log still has 8..12
