@@ -6,6 +6,11 @@
 #   sente-bench/bench.sh smoke                the seconds-long run of the test suite
 #   sente-bench/bench.sh full --systems sente,jetty --scenarios ws-rr:1000,ws-push:1000@20000
 #                                             any option of dev.sente.bench.Bench (--help lists them)
+#   sente-bench/bench.sh full --systems sente,sente-cluster2,socketio,socketio-redis2 \
+#       --scenarios ws-push:1000@20000 --drain 20
+#                                             several nodes over one redis-server the harness starts
+#                                             (sente-cluster2/3: RedisCluster; socketio-redis2: the
+#                                             Socket.IO Redis adapter); needs redis-server installed
 #   sente-bench/bench.sh profile ws-rr:1000   the same with a JFR recording of each Java server's
 #                                             measured window in sente-bench/target/jfr/, summarised
 #   sente-bench/bench.sh loss [options]       pushes lost, duplicated, reordered while the connection is

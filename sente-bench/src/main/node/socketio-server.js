@@ -6,11 +6,17 @@
 //                                                   ->  pushed <count> <startNanos> <endNanos>
 //                                                       (users u<first> .. u<first + users - 1>)
 //   gc                                              ->  heap <usedBytes>   (needs --expose-gc)
+//   stats                                           ->  stats   (no counters of its own)
 //   quit, or stdin closing                          ->  exit
 // Request/reply is an event with an ack: socket.on('echo', (data, ack) => ack(data)).
 // Fan-out goes per user through rooms: each socket joins the room of its `auth.uid`, and the push
 // loop emits io.to(uid).emit('push', stamp). Stamps are process.hrtime.bigint(), CLOCK_MONOTONIC,
 // the clock of Java's System.nanoTime() on Linux.
+// With a Redis URL as the second argument (`socketio-server.js 0 redis://127.0.0.1:6379`) the server
+// is one node of a cluster: `@socket.io/redis-adapter` with two `redis` clients (publish, subscribe),
+// as its README sets it up, so io.to(uid).emit reaches the room's sockets on every node. Errors of
+// the Redis clients are logged to stderr (an unhandled 'error' event would end the process);
+// anything else that goes wrong is left as it is, so that a crash shows.
 'use strict';
 
 const http = require('node:http');
@@ -18,6 +24,7 @@ const readline = require('node:readline');
 const { Server } = require('socket.io');
 
 const port = Number(process.argv[2] || 0);
+const redisUrl = process.argv[3];
 const httpServer = http.createServer();
 const io = new Server(httpServer, { serveClient: false });
 
@@ -64,8 +71,24 @@ function push(first, users, intervalMicros, durationMillis, done) {
   tick();
 }
 
-httpServer.listen(port, '127.0.0.1', () => {
-  process.stdout.write('ready ' + httpServer.address().port + ' ' + process.pid + '\n');
+async function listen() {
+  if (redisUrl) {
+    const { createClient } = require('redis');
+    const { createAdapter } = require('@socket.io/redis-adapter');
+    const pub = createClient({ url: redisUrl });
+    const sub = pub.duplicate();
+    pub.on('error', (e) => process.stderr.write('redis pub error: ' + e + '\n'));
+    sub.on('error', (e) => process.stderr.write('redis sub error: ' + e + '\n'));
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+  }
+  httpServer.listen(port, '127.0.0.1', () => {
+    process.stdout.write('ready ' + httpServer.address().port + ' ' + process.pid + '\n');
+  });
+}
+listen().catch((e) => {
+  process.stderr.write('could not start: ' + e + '\n');
+  process.exit(1);
 });
 
 const lines = readline.createInterface({ input: process.stdin });
@@ -89,6 +112,9 @@ lines.on('line', (line) => {
         global.gc();
       }
       process.stdout.write('heap ' + process.memoryUsage().heapUsed + '\n');
+      break;
+    case 'stats':
+      process.stdout.write('stats\n');
       break;
     case 'quit':
       process.exit(0);

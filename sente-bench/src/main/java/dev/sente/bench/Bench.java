@@ -32,9 +32,11 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || args[0].startsWith("--help")) {
       System.out.println(
-          "usage: Bench full|smoke [--out DIR] [--systems sente,socketio,jetty]"
+          "usage: Bench full|smoke [--out DIR]"
+              + " [--systems sente,socketio,jetty,sente-cluster2,sente-cluster3,socketio-redis2]"
               + " [--scenarios ws-rr:100,ws-push:1000,ajax-rr:1000,ajax-push:5000,idle:19000]"
-              + " [--warmup S] [--measure S] [--push S] [--ws-rate MSGS] [--ajax-rate MSGS]"
+              + " [--warmup S] [--measure S] [--push S] [--drain S] [--ws-rate MSGS]"
+              + " [--ajax-rate MSGS]"
               + " [--loops N] [--jvm \"-Xmx2g ...\"]");
       return;
     }
@@ -55,6 +57,7 @@ public final class Bench {
             case "--warmup" -> plan.withTimes(seconds(value), plan.measure(), plan.pushDuration());
             case "--measure" -> plan.withTimes(plan.warmUp(), seconds(value), plan.pushDuration());
             case "--push" -> plan.withTimes(plan.warmUp(), plan.measure(), seconds(value));
+            case "--drain" -> plan.withDrain(seconds(value));
             case "--ws-rate" -> plan.withPushRates(Long.parseLong(value), plan.ajaxPushRate());
             case "--ajax-rate" -> plan.withPushRates(plan.wsPushRate(), Long.parseLong(value));
             case "--loops" -> plan.withLoops(Integer.parseInt(value));
@@ -70,6 +73,9 @@ public final class Bench {
     System.out.println(report.resultsTable());
     System.out.println(report.ratioTable());
     System.out.println(report.idleTable());
+    if (report.hasCluster()) {
+      System.out.println(report.clusterTable());
+    }
     if (plan.outDir().isPresent()) {
       write(plan, report, results, started, loadBefore);
     }
@@ -109,6 +115,10 @@ public final class Bench {
             log.println(Report.line(result));
           } catch (IOException | RuntimeException e) {
             log.println(scenario.label() + " " + system + " FAILED: " + e);
+            if (ClusterTarget.isCluster(system)) {
+              // kept in the report: a node that went down under load is a finding
+              results.add(failed(system, scenario, e, target.health()));
+            }
             load.closeAll();
             targets.remove(system);
             target.close();
@@ -142,12 +152,21 @@ public final class Bench {
     log.println("(" + target.system() + " warmed up)");
   }
 
+  /** A scenario that did not complete: no figures, what went wrong as its health. */
+  private static Result failed(String system, Scenario scenario, Exception e, String health) {
+    return new Result(system, scenario, 0, 0, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, -1, -1, -1)
+        .withRedis(-1, -1, -1, -1, "FAILED: " + e.getMessage() + "; " + health);
+  }
+
   private static void closeAll(Map<String, Target> targets) {
     targets.values().forEach(Target::close);
     targets.clear();
   }
 
   private static Target start(String system, Plan plan) throws IOException {
+    if (ClusterTarget.isCluster(system)) {
+      return ClusterTarget.start(system, plan);
+    }
     if (plan.inProcess() && !"socketio".equals(system)) {
       return new LocalTarget(system);
     }
@@ -187,14 +206,19 @@ public final class Bench {
             + plan.measure().toMillis()
             + " ms, push loop "
             + plan.pushDuration().toMillis()
-            + " ms at the offered rate in each scenario's name; idle CPU over "
+            + " ms at the offered rate in each scenario's name, then at least "
+            + plan.drain().toMillis()
+            + " ms for the last messages; idle CPU over "
             + Runner.idleCpuWindow(plan).toSeconds()
             + " s\n\n## Results\n\n"
             + report.resultsTable()
             + "\n## Ours as a ratio\n\n"
             + report.ratioTable()
             + "\n## Idle connections\n\n"
-            + report.idleTable();
+            + report.idleTable()
+            + (report.hasCluster()
+                ? "\n## Several nodes over Redis\n\n" + report.clusterTable()
+                : "");
     Files.writeString(out.resolve("results.md"), md);
   }
 

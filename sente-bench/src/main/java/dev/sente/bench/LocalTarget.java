@@ -3,6 +3,7 @@ package dev.sente.bench;
 import dev.sente.bench.server.BenchServer;
 import dev.sente.bench.server.Pushed;
 import dev.sente.bench.server.ServerMain;
+import java.util.Map;
 
 /**
  * A Java server under test in this JVM: for the smoke run, where separate processes would only cost
@@ -13,8 +14,13 @@ final class LocalTarget implements Target {
   private final BenchServer server;
 
   LocalTarget(String system) {
+    this(system, BenchServer.start(system, 0));
+  }
+
+  /** A server started already, as the system named. */
+  LocalTarget(String system, BenchServer server) {
     this.system = system;
-    this.server = BenchServer.start(system, 0);
+    this.server = server;
   }
 
   @Override
@@ -35,6 +41,11 @@ final class LocalTarget implements Target {
   @Override
   public Pushed push(int first, int users, long intervalMicros, long durationMillis) {
     return server.push(first, users, intervalMicros, durationMillis);
+  }
+
+  @Override
+  public Map<String, Long> nodeCounters() {
+    return server.counters();
   }
 
   @Override

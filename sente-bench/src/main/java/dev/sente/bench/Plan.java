@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * @param wsPushRate messages per second the push loop offers on WebSocket, over all users, when the
  *     scenario names no rate
  * @param ajaxPushRate the same over Ajax
+ * @param drain how long a push scenario waits, at least, after the push loop ended for the last
+ *     messages (it waits as long as the push loop ran if that is longer)
  * @param loops selector threads of the load generator
  * @param inProcess Java servers in this JVM (smoke run) instead of their own processes
  * @param jitWarmUp run every workload briefly, unmeasured, on each new long-lived server
@@ -32,6 +34,7 @@ record Plan(
     Duration connectTimeout,
     long wsPushRate,
     long ajaxPushRate,
+    Duration drain,
     int loops,
     boolean inProcess,
     boolean jitWarmUp,
@@ -83,6 +86,7 @@ record Plan(
         Duration.ofSeconds(90),
         200_000,
         20_000,
+        Duration.ofSeconds(5),
         2,
         false,
         true,
@@ -109,6 +113,7 @@ record Plan(
         Duration.ofSeconds(10),
         5_000,
         500,
+        Duration.ofSeconds(5),
         1,
         inProcess,
         false,
@@ -153,6 +158,11 @@ record Plan(
         });
   }
 
+  /** The same plan with another least wait for the last pushes. */
+  Plan withDrain(Duration drain) {
+    return with(d -> d.drain = drain);
+  }
+
   /** The same plan with another number of generator threads. */
   Plan withLoops(int loops) {
     return with(d -> d.loops = loops);
@@ -181,6 +191,7 @@ record Plan(
     Duration connectTimeout;
     long wsPushRate;
     long ajaxPushRate;
+    Duration drain;
     int loops;
     boolean inProcess;
     boolean jitWarmUp;
@@ -200,6 +211,7 @@ record Plan(
       connectTimeout = p.connectTimeout;
       wsPushRate = p.wsPushRate;
       ajaxPushRate = p.ajaxPushRate;
+      drain = p.drain;
       loops = p.loops;
       inProcess = p.inProcess;
       jitWarmUp = p.jitWarmUp;
@@ -221,6 +233,7 @@ record Plan(
           connectTimeout,
           wsPushRate,
           ajaxPushRate,
+          drain,
           loops,
           inProcess,
           jitWarmUp,

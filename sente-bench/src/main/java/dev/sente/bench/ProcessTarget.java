@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,8 +36,18 @@ final class ProcessTarget implements Target {
     this.pid = pid;
   }
 
-  /** Starts the system's server and waits (up to 60 s) for its ready line. */
+  /** Starts the system's server and waits for its ready line. */
   static ProcessTarget start(String system, Plan plan) throws IOException {
+    return start(system, system, plan, List.of());
+  }
+
+  /**
+   * Starts a server of the system ({@code sente}, {@code socketio}, {@code jetty}) under a name of
+   * its own (its log file is {@code <name>.log}), with arguments after the port (a cluster node's
+   * Redis), and waits for its ready line.
+   */
+  static ProcessTarget start(String name, String system, Plan plan, List<String> args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     if ("socketio".equals(system)) {
       command.add("node");
@@ -43,6 +55,7 @@ final class ProcessTarget implements Target {
       command.addAll(plan.nodeOptions());
       command.add(plan.benchDir().resolve("src/main/node/socketio-server.js").toString());
       command.add("0");
+      command.addAll(args);
     } else {
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(plan.serverJvmOptions());
@@ -51,12 +64,13 @@ final class ProcessTarget implements Target {
       command.add("dev.sente.bench.server.ServerMain");
       command.add(system);
       command.add("0");
+      command.addAll(args);
     }
     Path logs = plan.logDir();
     Files.createDirectories(logs);
     Process process =
         new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve(system + ".log").toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()))
             .start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -65,11 +79,16 @@ final class ProcessTarget implements Target {
         system, process, Integer.parseInt(ready[1]), Long.parseLong(ready[2]), out);
   }
 
+  /** True while the server's process runs. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   private static String awaitLine(BufferedReader out, Process process, String word)
       throws IOException {
     String line;
     while ((line = out.readLine()) != null) {
-      if (line.startsWith(word + " ")) {
+      if (line.equals(word) || line.startsWith(word + " ")) {
         return line;
       }
     }
@@ -104,6 +123,25 @@ final class ProcessTarget implements Target {
         Long.parseLong(words[1]),
         (long) Double.parseDouble(words[2]),
         (long) Double.parseDouble(words[3]));
+  }
+
+  /** {@code stats} answered with {@code stats <name>=<count> ..} ({@code stats} alone: none). */
+  @Override
+  public synchronized Map<String, Long> nodeCounters() {
+    Map<String, Long> counters = new LinkedHashMap<>();
+    try {
+      command("stats");
+      String[] words = awaitLine(out, process, "stats").split(" ");
+      for (int i = 1; i < words.length; i++) {
+        String[] kv = words[i].split("=");
+        if (kv.length == 2) {
+          counters.put(kv[0], Long.parseLong(kv[1]));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Map.of(); // gone: health() says so
+    }
+    return counters;
   }
 
   @Override

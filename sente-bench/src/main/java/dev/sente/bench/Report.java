@@ -66,6 +66,71 @@ final class Report {
     return String.join("; ", notes);
   }
 
+  /** True when a cluster system ran. */
+  boolean hasCluster() {
+    return results.stream().anyMatch(r -> ClusterTarget.isCluster(r.system()));
+  }
+
+  /**
+   * Several nodes over Redis: each cluster row beside the one-node row of its system in the same
+   * scenario ({@code sente} for {@code sente-cluster<N>}, {@code socketio} for {@code
+   * socketio-redis<N>}): throughput as a ratio, latency added, and what Redis spent.
+   */
+  String clusterTable() {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        "| scenario | system | throughput | x one node | x socketio-redis2 | p50 ms | p99 ms | p99"
+            + " added ms | server CPU (all nodes) | Redis CPU | Redis CPU ms / 1,000 msgs | Redis"
+            + " commands (scripts) / 1,000 msgs | notes |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Map.Entry<Scenario, Map<String, Result>> e : byScenario().entrySet()) {
+      Map<String, Result> row = e.getValue();
+      for (Result r : row.values()) {
+        if (!ClusterTarget.isCluster(r.system())) {
+          continue;
+        }
+        Result one = row.get(r.system().startsWith("sente") ? "sente" : "socketio");
+        Result peer = r.system().startsWith("sente") ? row.get("socketio-redis2") : null;
+        List<String> notes = new ArrayList<>();
+        notes.add(notes(r));
+        if (!r.health().isEmpty()) {
+          notes.add(r.health());
+        }
+        notes.removeIf(String::isEmpty);
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %,.0f %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s |\n",
+                e.getKey().label(),
+                r.system(),
+                r.perSecond(),
+                e.getKey().kind().unit,
+                ratio(r, one, false),
+                ratio(r, peer, false),
+                millis(r.p50()),
+                millis(r.p99()),
+                one == null ? "-" : millis(r.p99() - one.p99()),
+                r.serverCpuPercent(),
+                r.redisCpuMillis() < 0 || r.wallMillis() <= 0
+                    ? "-"
+                    : String.format(
+                        Locale.ROOT, "%.0f%%", 100.0 * r.redisCpuMillis() / r.wallMillis()),
+                r.redisCpuMillisPerThousand() < 0
+                    ? "-"
+                    : String.format(Locale.ROOT, "%.1f", r.redisCpuMillisPerThousand()),
+                r.redisCommandsPerThousand() < 0
+                    ? "-"
+                    : String.format(
+                        Locale.ROOT,
+                        "%.0f (%.1f)",
+                        r.redisCommandsPerThousand(),
+                        r.redisScriptsPerThousand()),
+                String.join("; ", notes)));
+      }
+    }
+    return out.toString();
+  }
+
   /** Idle connections: held, heap and RSS per connection. */
   String idleTable() {
     StringBuilder out = new StringBuilder();
@@ -159,12 +224,12 @@ final class Report {
     out.append(
         "scenario,connections,offered_rate,system,opened,per_second,p50_us,p99_us,p999_us,count,expected,"
             + "offered_per_second,wall_ms,server_cpu_ms,generator_cpu_ms,errors,heap_per_conn,"
-            + "rss_per_conn,rss_total_per_conn\n");
+            + "rss_per_conn,rss_total_per_conn,redis_cpu_ms,redis_commands,redis_scripts,redis_failed,health\n");
     for (Result r : results) {
       out.append(
           String.format(
               Locale.ROOT,
-              "%s,%d,%d,%s,%d,%.1f,%d,%d,%d,%d,%d,%.1f,%.0f,%.0f,%.0f,%d,%.0f,%.0f,%.0f\n",
+              "%s,%d,%d,%s,%d,%.1f,%d,%d,%d,%d,%d,%.1f,%.0f,%.0f,%.0f,%d,%.0f,%.0f,%.0f,%.0f,%d,%d,%d,%s\n",
               r.scenario().kind().name().toLowerCase(Locale.ROOT),
               r.scenario().connections(),
               r.scenario().rate(),
@@ -183,7 +248,12 @@ final class Report {
               r.errors(),
               r.heapPerConnection(),
               r.rssPerConnection(),
-              r.rssTotalPerConnection()));
+              r.rssTotalPerConnection(),
+              r.redisCpuMillis(),
+              r.redisCommands(),
+              r.redisScripts(),
+              r.redisFailed(),
+              '"' + r.health().replace('"', '\'') + '"'));
     }
     return out.toString();
   }
@@ -203,9 +273,23 @@ final class Report {
           kib(r.rssTotalPerConnection()),
           r.serverCpuPercent());
     }
+    String redis =
+        r.redisCpuMillis() < 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "  redis %.0f ms CPU; per 1,000 msgs %.1f ms, %.0f commands, %.1f scripts; %s",
+                r.redisCpuMillis(),
+                r.redisCpuMillisPerThousand(),
+                r.redisCommandsPerThousand(),
+                r.redisScriptsPerThousand(),
+                r.health());
+    if (r.redisCpuMillis() < 0 && !r.health().isEmpty()) {
+      redis = "  " + r.health();
+    }
     return String.format(
         Locale.ROOT,
-        "%-40s %-8s %,10.0f %-13s p50 %8s p99 %8s p99.9 %8s ms  server %4.0f%% gen %4.0f%%  %s",
+        "%-40s %-8s %,10.0f %-13s p50 %8s p99 %8s p99.9 %8s ms  server %4.0f%% gen %4.0f%%  %s%s",
         r.scenario().label(),
         r.system(),
         r.perSecond(),
@@ -215,7 +299,8 @@ final class Report {
         millis(r.p999()),
         r.serverCpuPercent(),
         r.generatorCpuPercent(),
-        notes(r));
+        notes(r),
+        redis);
   }
 
   static String millis(long micros) {

@@ -4,6 +4,10 @@ import dev.sente.bench.load.Load;
 import dev.sente.bench.server.Pushed;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /** Runs one scenario against one server with the load generator, and measures it. */
@@ -35,19 +39,21 @@ final class Runner {
     int n = scenario.connections();
     int opened =
         load.connect(
-            target.dialect(), transport(scenario), HOST, target.port(), n, plan.connectTimeout());
+            target.dialect(), transport(scenario), HOST, target.ports(), n, plan.connectTimeout());
     long start = System.nanoTime();
     long windowStart = start + plan.warmUp().toNanos();
     long windowEnd = windowStart + plan.measure().toNanos();
     load.startRequestReply(windowStart, windowEnd);
     sleepUntil(windowStart);
     Profiler profiler = Profiler.start(target, scenario);
-    long server0 = ProcStats.cpuMillis(target.pid());
+    long server0 = serverCpuMillis(target);
     long self0 = ProcStats.cpuMillis(SELF);
+    RedisMark redis0 = RedisMark.of(target);
     long t0 = System.nanoTime();
     sleepUntil(windowEnd);
     profiler.stop();
-    long server1 = ProcStats.cpuMillis(target.pid());
+    RedisMark redis1 = RedisMark.of(target);
+    long server1 = serverCpuMillis(target);
     long self1 = ProcStats.cpuMillis(SELF);
     long t1 = System.nanoTime();
     load.awaitRequestReply(Duration.ofSeconds(10));
@@ -55,47 +61,52 @@ final class Runner {
     load.closeAll();
     double seconds = (windowEnd - windowStart) / 1e9;
     Histogram h = s.roundTripMicros();
-    return new Result(
-        target.system(),
-        scenario,
-        opened,
-        s.roundTrips() / seconds,
-        h.getValueAtPercentile(50),
-        h.getValueAtPercentile(99),
-        h.getValueAtPercentile(99.9),
-        s.roundTrips(),
-        -1,
-        0,
-        (t1 - t0) / 1e6,
-        server1 - server0,
-        self1 - self0,
-        s.errors() + s.closedEarly(),
-        -1,
-        -1,
-        -1);
+    Result result =
+        new Result(
+            target.system(),
+            scenario,
+            opened,
+            s.roundTrips() / seconds,
+            h.getValueAtPercentile(50),
+            h.getValueAtPercentile(99),
+            h.getValueAtPercentile(99.9),
+            s.roundTrips(),
+            -1,
+            0,
+            (t1 - t0) / 1e6,
+            server1 - server0,
+            self1 - self0,
+            s.errors() + s.closedEarly(),
+            -1,
+            -1,
+            -1);
+    return redis0.until(redis1, result, target);
   }
 
   private Result push(Target target, Scenario scenario) throws IOException, InterruptedException {
     int n = scenario.connections();
     int opened =
         load.connect(
-            target.dialect(), transport(scenario), HOST, target.port(), n, plan.connectTimeout());
+            target.dialect(), transport(scenario), HOST, target.ports(), n, plan.connectTimeout());
     Thread.sleep(plan.settle().toMillis());
     load.resetPushes();
     Profiler profiler = Profiler.start(target, scenario);
-    long server0 = ProcStats.cpuMillis(target.pid());
+    long server0 = serverCpuMillis(target);
     long self0 = ProcStats.cpuMillis(SELF);
+    RedisMark redis0 = RedisMark.of(target);
     Pushed pushed =
         target.push(
             load.firstUser(), n, plan.pushIntervalMicros(scenario), plan.pushDuration().toMillis());
-    long drainEnd = System.nanoTime() + Math.max(5_000_000_000L, plan.pushDuration().toNanos());
+    long drainEnd =
+        System.nanoTime() + Math.max(plan.drain().toNanos(), plan.pushDuration().toNanos());
     Load.Snapshot s = load.snapshot();
     while (s.delivered() < pushed.count() && System.nanoTime() < drainEnd) {
       Thread.sleep(20);
       s = load.snapshot();
     }
     profiler.stop();
-    long server1 = ProcStats.cpuMillis(target.pid());
+    RedisMark redis1 = RedisMark.of(target);
+    long server1 = serverCpuMillis(target);
     long self1 = ProcStats.cpuMillis(SELF);
     long t1 = System.nanoTime();
     load.closeAll();
@@ -105,24 +116,88 @@ final class Runner {
     double seconds = Math.max(1e-3, (last - pushed.startNanos()) / 1e9);
     double wallMillis = (t1 - pushed.startNanos()) / 1e6;
     Histogram h = s.deliveryMicros();
-    return new Result(
-        target.system(),
-        scenario,
-        opened,
-        s.delivered() / seconds,
-        h.getValueAtPercentile(50),
-        h.getValueAtPercentile(99),
-        h.getValueAtPercentile(99.9),
-        s.delivered(),
-        pushed.count(),
-        pushed.count() / Math.max(1e-3, (pushed.endNanos() - pushed.startNanos()) / 1e9),
-        wallMillis,
-        server1 - server0,
-        self1 - self0,
-        s.errors() + s.closedEarly(),
-        -1,
-        -1,
-        -1);
+    Result result =
+        new Result(
+            target.system(),
+            scenario,
+            opened,
+            s.delivered() / seconds,
+            h.getValueAtPercentile(50),
+            h.getValueAtPercentile(99),
+            h.getValueAtPercentile(99.9),
+            s.delivered(),
+            pushed.count(),
+            pushed.count() / Math.max(1e-3, (pushed.endNanos() - pushed.startNanos()) / 1e9),
+            wallMillis,
+            server1 - server0,
+            self1 - self0,
+            s.errors() + s.closedEarly(),
+            -1,
+            -1,
+            -1);
+    return redis0.until(redis1, result, target);
+  }
+
+  /** The server's CPU time: every process of it (every node of a cluster), in milliseconds. */
+  private static long serverCpuMillis(Target target) {
+    long total = 0;
+    for (long pid : target.pids()) {
+      total += ProcStats.cpuMillis(pid);
+    }
+    return total;
+  }
+
+  /**
+   * A cluster at one moment: its redis-server's CPU time and command counters, and the pushing
+   * node's own counters.
+   */
+  private record RedisMark(long cpuMillis, Map<String, Long> counters, Map<String, Long> node) {
+    static RedisMark of(Target target) {
+      long pid = target.redisPid();
+      return pid < 0
+          ? new RedisMark(-1, Map.of(), Map.of())
+          : new RedisMark(ProcStats.cpuMillis(pid), target.redisCounters(), target.nodeCounters());
+    }
+
+    /** The result with Redis's figures from this mark to the later one, and the target's health. */
+    Result until(RedisMark later, Result result, Target target) {
+      if (cpuMillis < 0) {
+        return result;
+      }
+      List<String> failures = new ArrayList<>();
+      for (Map.Entry<String, Long> e : later.counters.entrySet()) {
+        long n = e.getValue() - counters.getOrDefault(e.getKey(), 0L);
+        if (e.getKey().startsWith("failed:") && n > 0) {
+          failures.add(n + " " + e.getKey().substring("failed:".length()));
+        }
+      }
+      String health = target.health();
+      RedisMark after = later;
+      if (!after.node.isEmpty()) {
+        health =
+            String.format(
+                    Locale.ROOT,
+                    "pushing node's bus: heard %,d, publishes failed %,d, down %d times",
+                    after.node.getOrDefault("received", 0L) - node.getOrDefault("received", 0L),
+                    after.node.getOrDefault("failed", 0L) - node.getOrDefault("failed", 0L),
+                    after.node.getOrDefault("downs", 0L) - node.getOrDefault("downs", 0L))
+                + "; "
+                + health;
+      }
+      if (!failures.isEmpty()) {
+        health = "failed Redis commands: " + String.join(", ", failures) + "; " + health;
+      }
+      return result.withRedis(
+          later.cpuMillis - cpuMillis,
+          delta(later, "calls"),
+          delta(later, "scripts"),
+          delta(later, "failed"),
+          health);
+    }
+
+    private long delta(RedisMark later, String counter) {
+      return later.counters.getOrDefault(counter, 0L) - counters.getOrDefault(counter, 0L);
+    }
   }
 
   /**
@@ -153,7 +228,7 @@ final class Runner {
   private void warmUpConnects(Target target, Scenario scenario, int count)
       throws InterruptedException {
     load.connect(
-        target.dialect(), transport(scenario), HOST, target.port(), count, plan.connectTimeout());
+        target.dialect(), transport(scenario), HOST, target.ports(), count, plan.connectTimeout());
     Thread.sleep(plan.settle().toMillis());
     load.closeAll();
     Thread.sleep(plan.settle().multipliedBy(2).toMillis());
@@ -174,14 +249,14 @@ final class Runner {
                 target.dialect(),
                 transport(scenario),
                 HOST,
-                target.port(),
+                target.ports(),
                 to,
                 plan.connectTimeout())
             : load.connectMore(
                 target.dialect(),
                 transport(scenario),
                 HOST,
-                target.port(),
+                target.ports(),
                 from,
                 to,
                 plan.connectTimeout());
@@ -209,12 +284,12 @@ final class Runner {
     Step allOpen = open(target, scenario, half, n, "all");
     int opened = halfOpen.opened() + allOpen.opened();
     Profiler profiler = Profiler.start(target, scenario);
-    long server0 = ProcStats.cpuMillis(target.pid());
+    long server0 = serverCpuMillis(target);
     long self0 = ProcStats.cpuMillis(SELF);
     long t0 = System.nanoTime();
     Thread.sleep(idleCpuWindow(plan).toMillis());
     profiler.stop();
-    long server1 = ProcStats.cpuMillis(target.pid());
+    long server1 = serverCpuMillis(target);
     long self1 = ProcStats.cpuMillis(SELF);
     long t1 = System.nanoTime();
     int held = load.openClients();

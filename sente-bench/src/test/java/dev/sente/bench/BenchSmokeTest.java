@@ -57,6 +57,44 @@ class BenchSmokeTest {
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
   }
 
+  /**
+   * The cluster systems, briefly: two Sente nodes (in this JVM) and two Socket.IO nodes with the
+   * Redis adapter, each pair on a redis-server of its own (the machine's: CI installs it). Every
+   * push of the first node reaches the clients of both, and Redis's figures are read.
+   */
+  @Test
+  void theClusterSystemsDeliverEveryPushThroughRedisAndTheReportHasTheirRows() throws Exception {
+    Path benchDir = Plan.findBenchDir();
+    assertThat(benchDir.resolve("node_modules/@socket.io/redis-adapter"))
+        .as("the Socket.IO Redis adapter (npm ci in sente-bench installs it)")
+        .isDirectory();
+    List<String> systems = List.of("sente-cluster2", "socketio-redis2");
+    Plan plan =
+        Plan.smoke(benchDir, systems, true)
+            .withScenarios(List.of(Scenario.parse("ws-rr:10"), Scenario.parse("ws-push:10")));
+
+    List<Result> results = Bench.run(plan, System.out);
+
+    assertThat(results).hasSize(systems.size() * 2);
+    for (Result r : results) {
+      String what = r.system() + " " + r.scenario().label();
+      assertThat(r.opened()).as(what).isEqualTo(10);
+      assertThat(r.count()).as(what).isPositive();
+      if (r.scenario().kind() == Scenario.Kind.WS_PUSH) {
+        assertThat(r.count()).as(what).isEqualTo(r.expected());
+        assertThat(r.redisCommands()).as(what).isPositive();
+      }
+      assertThat(r.redisCpuMillis()).as(what).isNotNegative();
+      assertThat(r.health()).as(what).contains("all 2 nodes up");
+    }
+    Report report = new Report(results);
+    assertThat(report.hasCluster()).isTrue();
+    for (String system : systems) {
+      assertThat(report.clusterTable()).contains("| " + system + " |");
+    }
+    assertThat(report.csv()).contains(",sente-cluster2,");
+  }
+
   @Test
   void scenariosParseWithAndWithoutAnOfferedRate() {
     assertThat(Scenario.parse("ws-rr:1000")).isEqualTo(new Scenario(Scenario.Kind.WS_RR, 1000, 0));

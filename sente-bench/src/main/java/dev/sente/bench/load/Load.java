@@ -74,9 +74,19 @@ public final class Load implements AutoCloseable {
   public int connect(
       Dialect system, Transport transport, String host, int port, int n, Duration timeout)
       throws InterruptedException {
+    return connect(system, transport, host, new int[] {port}, n, timeout);
+  }
+
+  /**
+   * As {@link #connect(Dialect, Transport, String, int, int, Duration)}, the clients spread over
+   * the ports round-robin (client i to {@code ports[i % ports.length]}): the nodes of a cluster.
+   */
+  public int connect(
+      Dialect system, Transport transport, String host, int[] ports, int n, Duration timeout)
+      throws InterruptedException {
     closeAll();
     firstUser = nextUser;
-    return connectMore(system, transport, host, port, 0, n, timeout);
+    return connectMore(system, transport, host, ports, 0, n, timeout);
   }
 
   /**
@@ -95,8 +105,24 @@ public final class Load implements AutoCloseable {
       int to,
       Duration timeout)
       throws InterruptedException {
+    return connectMore(system, transport, host, new int[] {port}, from, to, timeout);
+  }
+
+  /** As {@link #connectMore(Dialect, Transport, String, int, int, int, Duration)}, over ports. */
+  public int connectMore(
+      Dialect system,
+      Transport transport,
+      String host,
+      int[] ports,
+      int from,
+      int to,
+      Duration timeout)
+      throws InterruptedException {
     progress = new Client.Progress();
-    InetSocketAddress remote = new InetSocketAddress(host, port);
+    InetSocketAddress[] remotes = new InetSocketAddress[ports.length];
+    for (int p = 0; p < ports.length; p++) {
+      remotes[p] = new InetSocketAddress(host, ports[p]);
+    }
     int sources = (to - from + CONNECTIONS_PER_SOURCE - 1) / CONNECTIONS_PER_SOURCE;
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int i = from; i < to; i++) {
@@ -104,6 +130,7 @@ public final class Load implements AutoCloseable {
       int source = 2 + (sourceOffset + (i - from) / CONNECTIONS_PER_SOURCE) % 250;
       InetSocketAddress local = new InetSocketAddress("127.0.0." + source, 0);
       int id = firstUser + i;
+      InetSocketAddress remote = remotes[i % remotes.length];
       nextUser = Math.max(nextUser, id + 1);
       Client client =
           transport == Transport.WEBSOCKET

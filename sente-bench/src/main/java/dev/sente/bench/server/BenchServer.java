@@ -1,5 +1,8 @@
 package dev.sente.bench.server;
 
+import java.net.URI;
+import java.util.Map;
+
 /**
  * A server under test, in this JVM: the port it listens on and its push loop. {@link ServerMain}
  * runs one in a process of its own, driven over stdin.
@@ -19,6 +22,23 @@ public interface BenchServer extends AutoCloseable {
       case "jetty" -> RawJettyServer.start(port);
       default -> throw new IllegalArgumentException("unknown system: " + system);
     };
+  }
+
+  /**
+   * A Sente node of the cluster on the Redis at {@code redis}, every key under {@code prefix}: the
+   * nodes of one cluster are started with the same two.
+   */
+  static BenchServer startNode(int port, URI redis, String prefix) {
+    return SenteBenchServer.start(port, redis, prefix);
+  }
+
+  /**
+   * Its own counters since it started: a cluster node's bus ({@code RedisCluster.busStats()}:
+   * {@code published}, {@code received}, {@code refusedTooLarge}, {@code failed}, {@code downs});
+   * none for a server alone.
+   */
+  default Map<String, Long> counters() {
+    return Map.of();
   }
 
   /** The port it listens on. */
