@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -294,6 +295,21 @@ public final class RedisCluster implements Cluster {
     return started.publish(BusMessages.disconnect(node, Objects.requireNonNull(user, "user")));
   }
 
+  /**
+   * A call on a part of the started cluster: fails (never throws) before {@link #start}, and when
+   * the part throws (a bad argument).
+   */
+  private static <P, T> CompletionStage<T> call(P part, Function<P, CompletionStage<T>> call) {
+    if (part == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not started"));
+    }
+    try {
+      return call.apply(part);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   @Override
   public CompletionStage<Appended> append(String user, List<byte[]> events) {
     RedisLog started = log;
@@ -313,57 +329,28 @@ public final class RedisCluster implements Cluster {
                   + maxMessageBytes
                   + ": not published"));
     }
-    CompletionStage<Appended> appended;
-    try {
-      appended = started.append(user, events);
-    } catch (RuntimeException e) {
-      appended = CompletableFuture.failedFuture(e);
-    }
-    return appended.whenComplete(
-        (done, error) -> {
-          if (error != null) {
-            failedAppends.increment();
-          }
-        });
+    return call(started, l -> l.append(user, events))
+        .whenComplete(
+            (done, error) -> {
+              if (error != null) {
+                failedAppends.increment();
+              }
+            });
   }
 
   @Override
   public CompletionStage<Boolean> claim(String user, String client, String epoch, long seq) {
-    RedisSends started = sends;
-    if (started == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("not started"));
-    }
-    try {
-      return started.claim(user, client, epoch, seq);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return call(sends, s -> s.claim(user, client, epoch, seq));
   }
 
   @Override
   public CompletionStage<Appended> skip(String user, long count) {
-    RedisLog started = log;
-    if (started == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("not started"));
-    }
-    try {
-      return started.skip(user, count);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return call(log, l -> l.skip(user, count));
   }
 
   @Override
   public CompletionStage<Read> read(String user, String epoch, long afterSeq, long maxBytes) {
-    RedisLog started = log;
-    if (started == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("not started"));
-    }
-    try {
-      return started.read(user, epoch, afterSeq, maxBytes);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return call(log, l -> l.read(user, epoch, afterSeq, maxBytes));
   }
 
   @Override

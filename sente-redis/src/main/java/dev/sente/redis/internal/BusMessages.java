@@ -73,16 +73,7 @@ public final class BusMessages {
       if (f.size() != 4) {
         throw new IllegalArgumentException("a skip message needs a user, an epoch, a number");
       }
-      long last;
-      try {
-        last = Long.parseLong(text(f.get(3)));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("a skip message's number is malformed", e);
-      }
-      if (last < 1) {
-        throw new IllegalArgumentException("a skip message's number is below 1: " + last);
-      }
-      return new Skipped(text(f.get(1)), text(f.get(2)), last);
+      return new Skipped(text(f.get(1)), text(f.get(2)), number(f.get(3), "a skip"));
     }
     if ("p".equals(kind)) {
       return presence(f);
@@ -127,16 +118,25 @@ public final class BusMessages {
       throw new IllegalArgumentException(
           "an append message needs a user, an epoch, a number, events");
     }
-    long first;
+    return new Append(
+        text(f.get(1)),
+        text(f.get(2)),
+        number(f.get(3), "an append"),
+        List.copyOf(f.subList(4, f.size())));
+  }
+
+  /** An event number of a message of {@code kind}: 1 or more. */
+  private static long number(byte[] field, String kind) {
+    long n;
     try {
-      first = Long.parseLong(text(f.get(3)));
+      n = Long.parseLong(text(field));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("an append message's number is malformed", e);
+      throw new IllegalArgumentException(kind + " message's number is malformed", e);
     }
-    if (first < 1) {
-      throw new IllegalArgumentException("an append message's number is below 1: " + first);
+    if (n < 1) {
+      throw new IllegalArgumentException(kind + " message's number is below 1: " + n);
     }
-    return new Append(text(f.get(1)), text(f.get(2)), first, List.copyOf(f.subList(4, f.size())));
+    return n;
   }
 
   private static Presence presence(List<byte[]> f) {

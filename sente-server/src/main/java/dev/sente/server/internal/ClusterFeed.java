@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,31 +140,45 @@ final class ClusterFeed implements Cluster.Listener {
   }
 
   private void send(String user, List<Event> events, List<byte[]> packed) {
-    CompletableFuture<Cluster.Appended> sent;
+    call(() -> cluster.append(user, packed))
+        .whenComplete(
+            (appended, error) -> {
+              if (error != null) {
+                if (failures.acquire() >= 0) {
+                  LOG.warn(
+                      "{} events to user {} reach this node's clients only: the cluster's shared log"
+                          + " did not take them ({})",
+                      events.size(),
+                      safe(user),
+                      error.toString());
+                }
+                // this node's clients of the user get them all the same, in an epoch of the node's
+                // own (SharedCopy.appendLocal); other nodes' do not, and are told when the log is
+                // back
+                copy.appendLocal(user, events, EventBytes.sizes(packed));
+                owed.merge(user, (long) events.size(), Long::sum);
+              } else {
+                settle(user);
+              }
+            });
+  }
+
+  /**
+   * A call of the cluster as a future: one that throws instead of completing exceptionally (the
+   * contract says it should not) fails the future all the same.
+   */
+  static <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
     try {
-      sent = cluster.append(user, packed).toCompletableFuture();
+      return call.get().toCompletableFuture();
     } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    sent.whenComplete(
-        (appended, error) -> {
-          if (error != null) {
-            if (failures.acquire() >= 0) {
-              LOG.warn(
-                  "{} events to user {} reach this node's clients only: the cluster's shared log"
-                      + " did not take them ({})",
-                  events.size(),
-                  safe(user),
-                  error.toString());
-            }
-            // this node's clients of the user get them all the same, in an epoch of the node's
-            // own (SharedCopy.appendLocal); other nodes' do not, and are told when the log is back
-            copy.appendLocal(user, events, EventBytes.sizes(packed));
-            owed.merge(user, (long) events.size(), Long::sum);
-          } else {
-            settle(user);
-          }
-        });
+  }
+
+  private void settleAll() {
+    for (String user : List.copyOf(owed.keySet())) {
+      settle(user);
+    }
   }
 
   /** Numbers what the user is owed as skipped in the shared log; kept for later if that fails. */
@@ -171,29 +187,22 @@ final class ClusterFeed implements Cluster.Listener {
     if (count == null) {
       return;
     }
-    CompletableFuture<Cluster.Appended> skipped;
-    try {
-      skipped = cluster.skip(user, count).toCompletableFuture();
-    } catch (RuntimeException e) {
-      skipped = CompletableFuture.failedFuture(e);
-    }
-    skipped.whenComplete(
-        (done, error) -> {
-          if (error != null) {
-            owed.merge(user, count, Long::sum);
-            // the bus may be back before the commands are: try again in a while, once for all
-            if (settleLater.compareAndSet(false, true)) {
-              scheduler.schedule(
-                  SETTLE_RETRY_MILLIS,
-                  () -> {
-                    settleLater.set(false);
-                    for (String owing : List.copyOf(owed.keySet())) {
-                      settle(owing);
-                    }
-                  });
-            }
-          }
-        });
+    call(() -> cluster.skip(user, count))
+        .whenComplete(
+            (done, error) -> {
+              if (error != null) {
+                owed.merge(user, count, Long::sum);
+                // the bus may be back before the commands are: try again in a while, once for all
+                if (settleLater.compareAndSet(false, true)) {
+                  scheduler.schedule(
+                      SETTLE_RETRY_MILLIS,
+                      () -> {
+                        settleLater.set(false);
+                        settleAll();
+                      });
+                }
+              }
+            });
   }
 
   private EventBytes.Decoded decode(String user, List<byte[]> events) {
@@ -230,21 +239,16 @@ final class ClusterFeed implements Cluster.Listener {
 
   /** Asks the other nodes to close the user's connections; this node closes its own. */
   void disconnectElsewhere(String user) {
-    CompletableFuture<Boolean> sent;
-    try {
-      sent = cluster.disconnect(user).toCompletableFuture();
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    sent.whenComplete(
-        (ok, error) -> {
-          if ((error != null || !Boolean.TRUE.equals(ok)) && failures.acquire() >= 0) {
-            LOG.warn(
-                "disconnect({}) reached this node only: the cluster's bus did not take it{}",
-                safe(user),
-                error == null ? "" : " (" + error + ")");
-          }
-        });
+    call(() -> cluster.disconnect(user))
+        .whenComplete(
+            (ok, error) -> {
+              if ((error != null || !Boolean.TRUE.equals(ok)) && failures.acquire() >= 0) {
+                LOG.warn(
+                    "disconnect({}) reached this node only: the cluster's bus did not take it{}",
+                    safe(user),
+                    error == null ? "" : " (" + error + ")");
+              }
+            });
   }
 
   @Override
@@ -273,9 +277,7 @@ final class ClusterFeed implements Cluster.Listener {
 
   @Override
   public void up() {
-    for (String user : List.copyOf(owed.keySet())) {
-      settle(user);
-    }
+    settleAll();
     List<String> users = log.users();
     if (!users.isEmpty()) {
       LOG.info("The cluster's bus is up: catching up {} users", users.size());
@@ -304,44 +306,40 @@ final class ClusterFeed implements Cluster.Listener {
       return;
     }
     long after = otherEpoch != null ? 0 : log.lastSeq(user);
-    CompletableFuture<Cluster.Read> read;
-    try {
-      read = cluster.read(user, epoch, after, readBytes).toCompletableFuture();
-    } catch (RuntimeException e) {
-      read = CompletableFuture.failedFuture(e);
-    }
-    read.whenComplete(
-        (r, error) -> {
-          try {
-            if (error != null) {
-              if (failures.acquire() >= 0) {
-                LOG.warn("Catching up user {} failed: {}", safe(user), error.toString());
-              }
-              caughtUp(user); // the next hole, or the bus coming back, tries again
-            } else if (r instanceof Cluster.Unknown unknown
-                && unknown.epoch() != null
-                && !unknown.epoch().equals(epoch)) {
-              if (otherEpoch == null && copy.hasLocalEpoch(user)) {
-                // back from this node's own epoch: at the shared log's end (the rest is a gap)
-                copy.syncShared(
-                    user, unknown.epoch(), unknown.lastSeq() + 1, List.of(), new int[0]);
+    call(() -> cluster.read(user, epoch, after, readBytes))
+        .whenComplete(
+            (r, error) -> {
+              try {
+                if (error != null) {
+                  if (failures.acquire() >= 0) {
+                    LOG.warn("Catching up user {} failed: {}", safe(user), error.toString());
+                  }
+                  caughtUp(user); // the next hole, or the bus coming back, tries again
+                } else if (r instanceof Cluster.Unknown unknown
+                    && unknown.epoch() != null
+                    && !unknown.epoch().equals(epoch)) {
+                  if (otherEpoch == null && copy.hasLocalEpoch(user)) {
+                    // back from this node's own epoch: at the shared log's end (the rest is a gap)
+                    copy.syncShared(
+                        user, unknown.epoch(), unknown.lastSeq() + 1, List.of(), new int[0]);
+                    caughtUp(user);
+                  } else {
+                    step(user, unknown.epoch()); // the shared log started again: read it from 0
+                  }
+                } else if (r instanceof Cluster.Batch batch
+                    && apply(user, batch, otherEpoch != null)) {
+                  step(user, null);
+                } else if (r instanceof Cluster.UpToDate up && otherEpoch != null) {
+                  copy.syncShared(user, up.epoch(), up.lastSeq() + 1, List.of(), new int[0]);
+                  caughtUp(user);
+                } else {
+                  caughtUp(user);
+                }
+              } catch (RuntimeException e) {
+                LOG.error("Catching up user {} failed", safe(user), e);
                 caughtUp(user);
-              } else {
-                step(user, unknown.epoch()); // the shared log started again: read it from 0
               }
-            } else if (r instanceof Cluster.Batch batch && apply(user, batch, otherEpoch != null)) {
-              step(user, null);
-            } else if (r instanceof Cluster.UpToDate up && otherEpoch != null) {
-              copy.syncShared(user, up.epoch(), up.lastSeq() + 1, List.of(), new int[0]);
-              caughtUp(user);
-            } else {
-              caughtUp(user);
-            }
-          } catch (RuntimeException e) {
-            LOG.error("Catching up user {} failed", safe(user), e);
-            caughtUp(user);
-          }
-        });
+            });
   }
 
   /** Applies a batch read from the shared log; true when there may be more to read. */

@@ -175,11 +175,7 @@ public final class Engine implements SenteServer, SenteEndpoint {
     if (cluster == null) {
       return null;
     }
-    try {
-      return config.cluster().get().claim(user, client, epoch, seq).toCompletableFuture();
-    } catch (RuntimeException e) {
-      return java.util.concurrent.CompletableFuture.failedFuture(e);
-    }
+    return ClusterFeed.call(() -> config.cluster().get().claim(user, client, epoch, seq));
   }
 
   /** Whether this server is a node of a cluster. */
