@@ -177,10 +177,14 @@ final class Runner {
         health =
             String.format(
                     Locale.ROOT,
-                    "pushing node's bus: heard %,d, publishes failed %,d, down %d times",
-                    after.node.getOrDefault("received", 0L) - node.getOrDefault("received", 0L),
-                    after.node.getOrDefault("failed", 0L) - node.getOrDefault("failed", 0L),
-                    after.node.getOrDefault("downs", 0L) - node.getOrDefault("downs", 0L))
+                    "pushing node: bus heard %,d, publishes failed %,d, down %d times;"
+                        + " %,d append calls, %,d appends failed (%,d refused: too many waited)",
+                    nodeDelta(after, "received"),
+                    nodeDelta(after, "failed"),
+                    nodeDelta(after, "downs"),
+                    nodeDelta(after, "appendCalls"),
+                    nodeDelta(after, "failedAppends"),
+                    nodeDelta(after, "refusedAppends"))
                 + "; "
                 + health;
       }
@@ -193,6 +197,10 @@ final class Runner {
           delta(later, "scripts"),
           delta(later, "failed"),
           health);
+    }
+
+    private long nodeDelta(RedisMark later, String counter) {
+      return later.node.getOrDefault(counter, 0L) - node.getOrDefault(counter, 0L);
     }
 
     private long delta(RedisMark later, String counter) {

@@ -1,5 +1,6 @@
 package dev.sente.redis;
 
+import dev.sente.redis.internal.AppendQueue;
 import dev.sente.redis.internal.BusMessages;
 import dev.sente.redis.internal.RedisBus;
 import dev.sente.redis.internal.RedisLog;
@@ -50,6 +51,31 @@ public final class RedisCluster implements Cluster {
    */
   public static final long ALIVE_MILLIS = 6_000;
 
+  /**
+   * Appends (one user's events each) sent to Redis in one script call at most: one round trip and
+   * one bus message for all of them, and at most the server's message size limit of events.
+   */
+  public static final int MAX_BATCH_APPENDS = 500;
+
+  /**
+   * Append script calls one node has out at once (pipelined on its connection); one user's appends
+   * are never in two calls out at once, so they are numbered in the order they were made.
+   */
+  public static final int MAX_CALLS_OUT = 4;
+
+  /**
+   * Appends that may wait for Redis on one node while a call is out: past this (or past {@link
+   * #MAX_WAITING_BYTES}) an append is refused at once, its events reach this node's clients only,
+   * and the other nodes' clients are told of a gap ({@link #refusedAppends()} counts them).
+   */
+  public static final int MAX_WAITING_APPENDS = 20_000;
+
+  /**
+   * Bytes of events that may wait for Redis on one node (or four times the server's message size
+   * limit, when that is more); see {@link #MAX_WAITING_APPENDS}.
+   */
+  public static final long MAX_WAITING_BYTES = 64L << 20;
+
   private final URI uri;
   private final String prefix;
   private final String node = java.util.UUID.randomUUID().toString();
@@ -58,6 +84,7 @@ public final class RedisCluster implements Cluster {
   private volatile boolean syncWanted = true;
   private volatile RedisBus bus;
   private volatile RedisLog log;
+  private volatile AppendQueue appends;
   private volatile RedisPresence presence;
   private volatile RedisSends sends;
   private volatile Listener listener;
@@ -123,6 +150,15 @@ public final class RedisCluster implements Cluster {
     this.listener = listener;
     this.log =
         new RedisLog(started.commands(), prefix, settings.maxAgeMillis(), settings.maxUserBytes());
+    RedisLog startedLog = log;
+    this.appends =
+        new AppendQueue(
+            startedLog::append,
+            settings.maxMessageBytes(),
+            MAX_BATCH_APPENDS,
+            MAX_WAITING_APPENDS,
+            Math.max(MAX_WAITING_BYTES, 4 * settings.maxMessageBytes()),
+            MAX_CALLS_OUT);
     this.presence = new RedisPresence(started.commands(), prefix);
     this.sends = new RedisSends(started.commands(), prefix, settings.maxAgeMillis());
     this.bus = started;
@@ -275,7 +311,11 @@ public final class RedisCluster implements Cluster {
       LOG.warn("Ignored a malformed message on the bus: {}", e.getMessage());
       return;
     }
-    if (read instanceof BusMessages.Append a) {
+    if (read instanceof BusMessages.Appends all) {
+      for (BusMessages.Append a : all.appends()) {
+        listener.appended(a.user(), a.epoch(), a.firstSeq(), a.events());
+      }
+    } else if (read instanceof BusMessages.Append a) {
       listener.appended(a.user(), a.epoch(), a.firstSeq(), a.events());
     } else if (read instanceof BusMessages.Skipped g) {
       listener.skipped(g.user(), g.epoch(), g.lastSeq());
@@ -329,7 +369,7 @@ public final class RedisCluster implements Cluster {
                   + maxMessageBytes
                   + ": not published"));
     }
-    return call(started, l -> l.append(user, events))
+    return call(appends, q -> q.offer(new RedisLog.UserEvents(user, events)))
         .whenComplete(
             (done, error) -> {
               if (error != null) {
@@ -360,12 +400,27 @@ public final class RedisCluster implements Cluster {
   }
 
   /**
-   * Appends Redis did not take (away, or past the 10,000 commands that may wait on a connection, or
-   * over the 5 s command timeout): their events reached this node's clients only, and the other
-   * nodes' clients are told of a gap once Redis is back.
+   * Appends Redis did not take (refused by this node because too many waited, see {@link
+   * #refusedAppends()}, or Redis away, or over the 5 s command timeout): their events reached this
+   * node's clients only, and the other nodes' clients are told of a gap once Redis is back.
    */
   public long failedAppends() {
     return failedAppends.sum();
+  }
+
+  /**
+   * Appends this node refused before sending them, because {@link #MAX_WAITING_APPENDS} or {@link
+   * #MAX_WAITING_BYTES} waited for Redis already (counted in {@link #failedAppends()} too).
+   */
+  public long refusedAppends() {
+    AppendQueue queue = appends;
+    return queue == null ? 0 : queue.refused();
+  }
+
+  /** The append script calls this node made: each carries up to {@link #MAX_BATCH_APPENDS}. */
+  public long appendCalls() {
+    AppendQueue queue = appends;
+    return queue == null ? 0 : queue.calls();
   }
 
   /** The bus's counters (messages published, heard, refused, failed; times it went down). */

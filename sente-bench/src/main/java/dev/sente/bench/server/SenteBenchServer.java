@@ -76,6 +76,9 @@ final class SenteBenchServer implements BenchServer {
     counters.put("refusedTooLarge", bus.refusedTooLarge());
     counters.put("failed", bus.failed());
     counters.put("downs", bus.downs());
+    counters.put("appendCalls", cluster.appendCalls());
+    counters.put("failedAppends", cluster.failedAppends());
+    counters.put("refusedAppends", cluster.refusedAppends());
     return counters;
   }
 

@@ -9,8 +9,10 @@ import java.util.List;
  * decimal, a colon, and its bytes ({@code 1:a5:alice...}); the first field says the kind.
  *
  * <ul>
- *   <li>{@code a}, an append (published by the append script): the user, the epoch, the number of
- *       the first event, then each event's bytes.
+ *   <li>{@code b}, appends (published by the append script): for each user in turn, the user, the
+ *       epoch, the number of the first event, the number of events, then each event's bytes.
+ *   <li>{@code a}, one user's append (what nodes of the first cluster release published; still
+ *       read): the user, the epoch, the number of the first event, then each event's bytes.
  *   <li>{@code d}, a disconnect: the node that sent it, the user.
  *   <li>{@code g}, numbers skipped as lost (published by the skip script): the user, the epoch, the
  *       number of the last one skipped.
@@ -27,11 +29,14 @@ public final class BusMessages {
   private BusMessages() {}
 
   /** A message heard on the bus. */
-  public sealed interface Message permits Append, Disconnect, Presence, Skipped {}
+  public sealed interface Message permits Append, Appends, Disconnect, Presence, Skipped {}
 
   /** An append heard on the bus. */
   public record Append(String user, String epoch, long firstSeq, List<byte[]> events)
       implements Message {}
+
+  /** Appends to several users, or several to one, heard as one message, in order. */
+  public record Appends(List<Append> appends) implements Message {}
 
   /** A node's {@code disconnect(user)}. */
   public record Disconnect(String node, String user) implements Message {}
@@ -66,6 +71,9 @@ public final class BusMessages {
   public static Message read(byte[] message) {
     List<byte[]> f = fields(message);
     String kind = f.isEmpty() ? "" : text(f.get(0));
+    if ("b".equals(kind)) {
+      return appends(f);
+    }
     if ("a".equals(kind)) {
       return append(f);
     }
@@ -123,6 +131,33 @@ public final class BusMessages {
         text(f.get(2)),
         number(f.get(3), "an append"),
         List.copyOf(f.subList(4, f.size())));
+  }
+
+  private static Appends appends(List<byte[]> f) {
+    List<Append> out = new ArrayList<>();
+    int at = 1;
+    while (at < f.size()) {
+      if (f.size() - at < 5) {
+        throw new IllegalArgumentException(
+            "an append in a message needs a user, an epoch, a number, a count, events");
+      }
+      long count = number(f.get(at + 3), "an append's count in a");
+      if (count > f.size() - at - 4) {
+        throw new IllegalArgumentException("an appends message has fewer events than it says");
+      }
+      int events = (int) count;
+      out.add(
+          new Append(
+              text(f.get(at)),
+              text(f.get(at + 1)),
+              number(f.get(at + 2), "an append in a"),
+              List.copyOf(f.subList(at + 4, at + 4 + events))));
+      at += 4 + events;
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("an appends message has no append");
+    }
+    return new Appends(List.copyOf(out));
   }
 
   /** An event number of a message of {@code kind}: 1 or more. */

@@ -26,18 +26,23 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Keys</b>, all under the prefix: {@code <prefix>:log:{<user>}} (a Redis stream; entry {@code
  * 0-n} is event {@code n}, with its append time {@code t}, size {@code s} and bytes {@code e}) and
  * {@code <prefix>:logmeta:{<user>}} (a hash: {@code epoch}, {@code seq}, the last number, and
- * {@code bytes}, the size kept). The stream expires a window after the user's last append, the hash
- * a day after the user's last append or read ({@link #META_TTL_MILLIS}), so an idle user's log
- * leaves Redis by itself; a log created again starts at 1 with a new epoch.
+ * {@code bytes}, the size kept, and {@code head}, a time no later than the oldest kept event's).
+ * The stream expires a window after the user's last append, the hash a day after the user's last
+ * append or read ({@link #META_TTL_MILLIS}), so an idle user's log leaves Redis by itself; a log
+ * created again starts at 1 with a new epoch.
  *
- * <p><b>Atomic</b>: an append and a read are each one Lua script, timed by Redis's own clock (one
- * clock for every node), so numbers are consecutive under concurrent appends from any nodes.
- * Trimming happens in the scripts: by age on every append and read, by bytes on every append (the
- * newest event always stays).
+ * <p><b>Atomic</b>: an append (of one or several users' events) and a read are each one Lua script,
+ * timed by Redis's own clock (one clock for every node), so numbers are consecutive under
+ * concurrent appends from any nodes. Trimming happens in the scripts: by age on every append and
+ * read, by bytes on every append (the newest event always stays).
  */
 public final class RedisLog {
 
-  private static final String TRIM_BY_AGE =
+  // The helpers of the scripts. trim: the oldest events go while they are past the age, or while
+  // the bytes kept are over maxBytes (nil: no bound) and the oldest is not the newest, number
+  // last. head is a time no later than the oldest kept event's append time, so nothing is read
+  // while no event can be old enough (the usual case: one HMGET, no XRANGE, per append).
+  private static final String HELPERS =
       """
       -- numbers as integers: Lua would write 1e+14 and beyond in exponent form
       local function int(n)
@@ -47,74 +52,88 @@ public final class RedisLog {
         local t = redis.call('TIME')
         return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       end
-      local function trimByAge(stream, meta, maxAge, at)
-        local bytes = tonumber(redis.call('HGET', meta, 'bytes') or '0')
-        while true do
+      local function field(v) return #v .. ':' .. v end
+      local function trim(stream, bytes, head, at, maxAge, maxBytes, last)
+        while at - head >= maxAge or (maxBytes and bytes > maxBytes) do
           local e = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
-          if #e == 0 then break end
-          local f = e[1][2]
-          if at - tonumber(f[2]) < maxAge then break end
-          redis.call('XDEL', stream, e[1][1])
+          if #e == 0 then return 0, at end
+          local id, f = e[1][1], e[1][2]
+          local t = tonumber(f[2])
+          local old = at - t >= maxAge
+          local over = maxBytes and bytes > maxBytes and id ~= '0-' .. int(last)
+          if not old and not over then return bytes, t end
+          redis.call('XDEL', stream, id)
           bytes = bytes - tonumber(f[4])
         end
-        redis.call('HSET', meta, 'bytes', int(bytes))
-        return bytes
+        return bytes, head
       end
       """;
 
-  // KEYS: stream, meta; ARGV: new epoch, maxAge, maxBytes, metaTtl, channel, user, then size
-  // and bytes of each event. Publishes the numbered events on the channel, in the script, so
-  // that every node hears one user's appends in the order of their numbers.
+  // KEYS: the stream and meta of each user in turn; ARGV: maxAge, maxBytes, metaTtl, channel,
+  // then for each user: the user, a new epoch (used when the user has no log), the number of
+  // events, then the size and bytes of each event. One user may come several times: each append
+  // is numbered after the one before it. Publishes one message with every user's numbered events
+  // ('b'), in the script, so that every node hears one user's appends in the order of their
+  // numbers. Returns the epoch and last number of each append.
   private static final String APPEND =
-      TRIM_BY_AGE
+      HELPERS
           + """
-          local stream, meta = KEYS[1], KEYS[2]
-          local maxAge, maxBytes = tonumber(ARGV[2]), tonumber(ARGV[3])
+          local maxAge, maxBytes, metaTtl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
           local at = now()
-          local epoch = redis.call('HGET', meta, 'epoch')
-          if not epoch then
-            redis.call('DEL', stream)
-            epoch = ARGV[1]
-            redis.call('HSET', meta, 'epoch', epoch, 'seq', 0, 'bytes', 0)
+          local msg, out, a = {field('b')}, {}, 5
+          for k = 1, #KEYS, 2 do
+            local stream, meta = KEYS[k], KEYS[k + 1]
+            local user, n = ARGV[a], tonumber(ARGV[a + 2])
+            local m = redis.call('HMGET', meta, 'epoch', 'seq', 'bytes', 'head')
+            local epoch, seq = m[1], tonumber(m[2] or '0')
+            local bytes, head = tonumber(m[3] or '0'), tonumber(m[4] or '0')
+            if not epoch then
+              redis.call('DEL', stream)
+              epoch, seq, bytes, head = ARGV[a + 1], 0, 0, at
+            end
+            a = a + 3
+            msg[#msg + 1] = field(user) .. field(epoch) .. field(int(seq + 1)) .. field(int(n))
+            for i = 1, n do
+              seq = seq + 1
+              redis.call('XADD', stream, '0-' .. int(seq), 't', int(at), 's', ARGV[a], 'e', ARGV[a + 1])
+              bytes = bytes + tonumber(ARGV[a])
+              msg[#msg + 1] = field(ARGV[a + 1])
+              a = a + 2
+            end
+            bytes, head = trim(stream, bytes, head, at, maxAge, maxBytes, seq)
+            redis.call('HSET', meta, 'epoch', epoch, 'seq', int(seq), 'bytes', int(bytes), 'head', int(head))
+            redis.call('PEXPIRE', stream, maxAge)
+            redis.call('PEXPIRE', meta, metaTtl)
+            out[#out + 1] = epoch
+            out[#out + 1] = seq
           end
-          local bytes = trimByAge(stream, meta, maxAge, at)
-          local seq = tonumber(redis.call('HGET', meta, 'seq'))
-          local function field(v) return #v .. ':' .. v end
-          local msg = {field('a'), field(ARGV[6]), field(epoch), field(int(seq + 1))}
-          for i = 7, #ARGV, 2 do
-            seq = seq + 1
-            redis.call('XADD', stream, '0-' .. int(seq), 't', int(at), 's', ARGV[i], 'e', ARGV[i + 1])
-            bytes = bytes + tonumber(ARGV[i])
-            msg[#msg + 1] = field(ARGV[i + 1])
-          end
-          while bytes > maxBytes and redis.call('XLEN', stream) > 1 do
-            local e = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
-            redis.call('XDEL', stream, e[1][1])
-            bytes = bytes - tonumber(e[1][2][4])
-          end
-          redis.call('HSET', meta, 'seq', int(seq), 'bytes', int(bytes))
-          redis.call('PEXPIRE', stream, maxAge)
-          redis.call('PEXPIRE', meta, ARGV[4])
-          redis.call('PUBLISH', ARGV[5], table.concat(msg))
-          return {epoch, seq}
+          redis.call('PUBLISH', ARGV[4], table.concat(msg))
+          return out
           """;
 
   // KEYS: stream, meta; ARGV: epoch, after, maxBytes, maxAge, new epoch, metaTtl. A user
   // without a log gets one (no events, the new epoch), so every node places its clients in the
   // epoch the next append will use.
   private static final String READ =
-      TRIM_BY_AGE
+      HELPERS
           + """
           local stream, meta = KEYS[1], KEYS[2]
-          local epoch = redis.call('HGET', meta, 'epoch')
+          local at = now()
+          local m = redis.call('HMGET', meta, 'epoch', 'seq', 'bytes', 'head')
+          local epoch = m[1]
           if not epoch then
             redis.call('DEL', stream)
             epoch = ARGV[5]
-            redis.call('HSET', meta, 'epoch', epoch, 'seq', 0, 'bytes', 0)
+            m = {epoch, '0', '0', int(at)}
+            redis.call('HSET', meta, 'epoch', epoch, 'seq', 0, 'bytes', 0, 'head', m[4])
           end
           redis.call('PEXPIRE', meta, ARGV[6])
-          trimByAge(stream, meta, tonumber(ARGV[4]), now())
-          local last = tonumber(redis.call('HGET', meta, 'seq'))
+          local kept, head = tonumber(m[3] or '0'), tonumber(m[4] or '0')
+          local keptNow, headNow = trim(stream, kept, head, at, tonumber(ARGV[4]), nil, nil)
+          if keptNow ~= kept or headNow ~= head then
+            redis.call('HSET', meta, 'bytes', int(keptNow), 'head', int(headNow))
+          end
+          local last = tonumber(m[2])
           local after = tonumber(ARGV[2])
           if epoch ~= ARGV[1] or after < 0 or after > last then
             return {'unknown', epoch, last}
@@ -215,30 +234,74 @@ public final class RedisLog {
     return value instanceof Long n ? n : Long.parseLong(text(value));
   }
 
+  /** One user's events, for {@link #append(List)}. */
+  public record UserEvents(String user, List<byte[]> events) {
+    public UserEvents {
+      Objects.requireNonNull(user, "user");
+      if (events.isEmpty()) {
+        throw new IllegalArgumentException("append needs at least one event");
+      }
+    }
+
+    /** The bytes of its events. */
+    public long bytes() {
+      long sum = 0;
+      for (byte[] event : events) {
+        sum += event.length;
+      }
+      return sum;
+    }
+  }
+
   /**
    * Appends the events to the user's stream, numbered in order after its last (at least one), and
    * publishes them, numbered, on the bus channel ({@link BusMessages}).
    */
   public CompletionStage<Appended> append(String user, List<byte[]> events) {
-    Objects.requireNonNull(user, "user");
-    if (events.isEmpty()) {
-      throw new IllegalArgumentException("append needs at least one event");
+    return append(List.of(new UserEvents(user, events))).thenApply(all -> all.get(0));
+  }
+
+  /**
+   * Appends each user's events, in the order given, in one script: one round trip and one bus
+   * message for all of them. The result has one {@link Appended} for each, in the same order.
+   */
+  public CompletionStage<List<Appended>> append(List<UserEvents> appends) {
+    if (appends.isEmpty()) {
+      throw new IllegalArgumentException("append needs at least one user's events");
     }
-    List<byte[]> args = new ArrayList<>(6 + 2 * events.size());
-    args.add(bytes(DeliveryLog.newEpoch())); // epochs like the in-memory log's
+    byte[][] keys = new byte[2 * appends.size()][];
+    List<byte[]> args = new ArrayList<>(4 + 5 * appends.size());
     args.add(bytes(maxAgeMillis));
     args.add(bytes(maxUserBytes));
     args.add(bytes(metaTtlMillis));
     args.add(channel);
-    args.add(bytes(user));
-    for (byte[] event : events) {
-      args.add(bytes(event.length));
-      args.add(event);
+    int k = 0;
+    for (UserEvents append : appends) {
+      byte[][] userKeys = keys(append.user());
+      keys[k++] = userKeys[0];
+      keys[k++] = userKeys[1];
+      args.add(bytes(append.user()));
+      args.add(bytes(DeliveryLog.newEpoch())); // epochs like the in-memory log's
+      args.add(bytes(append.events().size()));
+      for (byte[] event : append.events()) {
+        args.add(bytes(event.length));
+        args.add(event);
+      }
     }
     CompletionStage<List<Object>> reply =
-        APPEND_SCRIPT.run(
-            connection, ScriptOutputType.MULTI, keys(user), args.toArray(new byte[0][]));
-    return reply.thenApply(r -> new Appended(text(r.get(0)), number(r.get(1))));
+        APPEND_SCRIPT.run(connection, ScriptOutputType.MULTI, keys, args.toArray(new byte[0][]));
+    return reply.thenApply(
+        r -> {
+          List<Appended> out = new ArrayList<>(appends.size());
+          for (int i = 0; i + 1 < r.size(); i += 2) {
+            out.add(new Appended(text(r.get(i)), number(r.get(i + 1))));
+          }
+          if (out.size() != appends.size()) {
+            throw new IllegalStateException(
+                "the append script answered for " + out.size() + " of " + appends.size());
+          }
+          return out;
+        });
   }
 
   /**

@@ -25,6 +25,35 @@ class BusMessagesTest {
   }
 
   @Test
+  void appendsReadEachUsersEpochNumberAndEventsInOrder() {
+    BusMessages.Appends all =
+        (BusMessages.Appends)
+            BusMessages.read(bytes("1:b5:alice2:E11:71:22:e12:e23:bob2:E21:11:13:x:y"));
+    assertThat(all.appends()).hasSize(2);
+    BusMessages.Append alice = all.appends().get(0);
+    assertThat(alice.user()).isEqualTo("alice");
+    assertThat(alice.epoch()).isEqualTo("E1");
+    assertThat(alice.firstSeq()).isEqualTo(7);
+    assertThat(alice.events().stream().map(String::new)).containsExactly("e1", "e2");
+    BusMessages.Append bob = all.appends().get(1);
+    assertThat(bob.user()).isEqualTo("bob");
+    assertThat(bob.firstSeq()).isEqualTo(1);
+    assertThat(bob.events().stream().map(String::new)).containsExactly("x:y");
+    for (String bad :
+        new String[] {
+          "1:b", // no append
+          "1:b5:alice2:E11:71:3", // fewer events than it says
+          "1:b5:alice2:E11:71:02:e1", // a count below 1
+          "1:b5:alice2:E11:01:12:e1", // a number below 1
+          "1:b5:alice2:E11:71:12:e13:bob", // a second append cut short
+        }) {
+      assertThatThrownBy(() -> BusMessages.read(bytes(bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void aKindThisNodeDoesNotKnowIsNoMessage() {
     assertThat(BusMessages.read(bytes("1:z3:abc"))).as("a kind this node does not know").isNull();
   }

@@ -191,14 +191,65 @@ class RedisLogTest {
       get(log.append("hé:llo", List.of(event("one"))));
       Cluster.Appended two = get(log.append("hé:llo", List.of(event("two"), event("3:x"))));
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
-      BusMessages.Append first = (BusMessages.Append) BusMessages.read(heard.get(0));
-      BusMessages.Append second = (BusMessages.Append) BusMessages.read(heard.get(1));
+      BusMessages.Append first = only(heard.get(0));
+      BusMessages.Append second = only(heard.get(1));
       assertThat(first.user()).isEqualTo("hé:llo");
       assertThat(first.epoch()).isEqualTo(two.epoch());
       assertThat(first.firstSeq()).isEqualTo(1);
       assertThat(second.firstSeq()).isEqualTo(2);
       assertThat(second.events().stream().map(e -> new String(e, StandardCharsets.UTF_8)))
           .containsExactly("two", "3:x");
+    } finally {
+      subscriber.close();
+    }
+  }
+
+  private static BusMessages.Append only(byte[] message) {
+    List<BusMessages.Append> appends = ((BusMessages.Appends) BusMessages.read(message)).appends();
+    assertThat(appends).hasSize(1);
+    return appends.get(0);
+  }
+
+  @Test
+  void severalUsersAppendInOneCallNumberedAsIfOneByOneAndHeardAsOneMessage() throws Exception {
+    var subscriber = REDIS.connectPubSub();
+    List<byte[]> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    subscriber.addListener(
+        new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+          @Override
+          public void message(byte[] channel, byte[] message) {
+            heard.add(message);
+          }
+        });
+    subscriber.sync().subscribe("many:bus".getBytes(StandardCharsets.UTF_8));
+    try {
+      RedisLog log = new RedisLog(nodeA, "many", 60_000, 1 << 20);
+      String aliceEpoch = get(log.append("alice", List.of(event("a1")))).epoch();
+      List<Cluster.Appended> appended =
+          get(
+              log.append(
+                  List.of(
+                      new RedisLog.UserEvents("alice", List.of(event("a2"), event("a3"))),
+                      new RedisLog.UserEvents("bob", List.of(event("b1"))),
+                      new RedisLog.UserEvents("alice", List.of(event("a4"))))));
+      assertThat(appended.get(0)).isEqualTo(new Cluster.Appended(aliceEpoch, 3));
+      assertThat(appended.get(1).lastSeq()).as("bob's log is new").isEqualTo(1);
+      assertThat(appended.get(1).epoch()).isNotEqualTo(aliceEpoch);
+      assertThat(appended.get(2)).isEqualTo(new Cluster.Appended(aliceEpoch, 4));
+      assertThat(texts(get(log.read("alice", aliceEpoch, 0, 1 << 20))))
+          .containsExactly("a1", "a2", "a3", "a4");
+      assertThat(texts(get(log.read("bob", appended.get(1).epoch(), 0, 1 << 20))))
+          .containsExactly("b1");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
+      List<BusMessages.Append> batch =
+          ((BusMessages.Appends) BusMessages.read(heard.get(1))).appends();
+      assertThat(batch)
+          .extracting(BusMessages.Append::user, BusMessages.Append::firstSeq)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("alice", 2L),
+              org.assertj.core.groups.Tuple.tuple("bob", 1L),
+              org.assertj.core.groups.Tuple.tuple("alice", 4L));
+      assertThat(batch.get(0).events().stream().map(String::new)).containsExactly("a2", "a3");
     } finally {
       subscriber.close();
     }
