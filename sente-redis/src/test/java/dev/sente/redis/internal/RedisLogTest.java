@@ -44,6 +44,31 @@ class RedisLogTest {
     return out;
   }
 
+  /** A subscription to a channel, with every message heard on it. */
+  private record Listening(
+      io.lettuce.core.pubsub.StatefulRedisPubSubConnection<byte[], byte[]> connection,
+      List<byte[]> heard)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      connection.close();
+    }
+  }
+
+  private static Listening listen(String channel) {
+    var subscriber = REDIS.connectPubSub();
+    List<byte[]> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    subscriber.addListener(
+        new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+          @Override
+          public void message(byte[] channel, byte[] message) {
+            heard.add(message);
+          }
+        });
+    subscriber.sync().subscribe(channel.getBytes(StandardCharsets.UTF_8));
+    return new Listening(subscriber, heard);
+  }
+
   private static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -176,17 +201,8 @@ class RedisLogTest {
 
   @Test
   void anAppendIsPublishedNumberedOnTheBusChannel() throws Exception {
-    var subscriber = REDIS.connectPubSub();
-    List<byte[]> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-    subscriber.addListener(
-        new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
-          @Override
-          public void message(byte[] channel, byte[] message) {
-            heard.add(message);
-          }
-        });
-    subscriber.sync().subscribe("pub:bus".getBytes(StandardCharsets.UTF_8));
-    try {
+    try (Listening bus = listen("pub:bus")) {
+      List<byte[]> heard = bus.heard();
       RedisLog log = new RedisLog(nodeA, "pub", 60_000, 1 << 20);
       get(log.append("hé:llo", List.of(event("one"))));
       Cluster.Appended two = get(log.append("hé:llo", List.of(event("two"), event("3:x"))));
@@ -199,8 +215,6 @@ class RedisLogTest {
       assertThat(second.firstSeq()).isEqualTo(2);
       assertThat(second.events().stream().map(e -> new String(e, StandardCharsets.UTF_8)))
           .containsExactly("two", "3:x");
-    } finally {
-      subscriber.close();
     }
   }
 
@@ -212,17 +226,8 @@ class RedisLogTest {
 
   @Test
   void severalUsersAppendInOneCallNumberedAsIfOneByOneAndHeardAsOneMessage() throws Exception {
-    var subscriber = REDIS.connectPubSub();
-    List<byte[]> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-    subscriber.addListener(
-        new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
-          @Override
-          public void message(byte[] channel, byte[] message) {
-            heard.add(message);
-          }
-        });
-    subscriber.sync().subscribe("many:bus".getBytes(StandardCharsets.UTF_8));
-    try {
+    try (Listening bus = listen("many:bus")) {
+      List<byte[]> heard = bus.heard();
       RedisLog log = new RedisLog(nodeA, "many", 60_000, 1 << 20);
       String aliceEpoch = get(log.append("alice", List.of(event("a1")))).epoch();
       List<Cluster.Appended> appended =
@@ -250,8 +255,6 @@ class RedisLogTest {
               org.assertj.core.groups.Tuple.tuple("bob", 1L),
               org.assertj.core.groups.Tuple.tuple("alice", 4L));
       assertThat(batch.get(0).events().stream().map(String::new)).containsExactly("a2", "a3");
-    } finally {
-      subscriber.close();
     }
   }
 
