@@ -356,10 +356,13 @@ public final class RedisCluster implements Cluster {
     if (started == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("not started"));
     }
-    long bytes = 0;
-    for (byte[] event : events) {
-      bytes += event.length;
+    RedisLog.UserEvents append;
+    try {
+      append = new RedisLog.UserEvents(user, events);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
+    long bytes = append.bytes();
     if (bytes > maxMessageBytes) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException(
@@ -369,7 +372,7 @@ public final class RedisCluster implements Cluster {
                   + maxMessageBytes
                   + ": not published"));
     }
-    return call(appends, q -> q.offer(new RedisLog.UserEvents(user, events)))
+    return call(appends, q -> q.offer(append))
         .whenComplete(
             (done, error) -> {
               if (error != null) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
@@ -168,17 +169,14 @@ public final class AppendQueue {
         reply.whenComplete((result, error) -> run(answer(sent, result, error)));
         return;
       }
-      Throwable error = failure(reply);
-      batch = answer(sent, error == null ? reply.join() : null, error);
-    }
-  }
-
-  private static Throwable failure(CompletableFuture<?> reply) {
-    try {
-      reply.join();
-      return null;
-    } catch (RuntimeException e) {
-      return e.getCause() != null ? e.getCause() : e;
+      List<Appended> result = null;
+      Throwable error = null;
+      try {
+        result = reply.join();
+      } catch (RuntimeException e) {
+        error = e;
+      }
+      batch = answer(sent, result, error);
     }
   }
 
@@ -187,7 +185,7 @@ public final class AppendQueue {
    */
   private List<Waiting> answer(List<Waiting> sent, List<Appended> result, Throwable failed) {
     Throwable error =
-        failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+        failed instanceof CompletionException && failed.getCause() != null
             ? failed.getCause()
             : failed;
     for (int i = 0; i < sent.size(); i++) {
