@@ -58,10 +58,12 @@ public final class RedisCluster implements Cluster {
   public static final int MAX_BATCH_APPENDS = 500;
 
   /**
-   * Append script calls one node has out at once (pipelined on its connection); one user's appends
-   * are never in two calls out at once, so they are numbered in the order they were made.
+   * Append script calls one node has out at once. One: the next call leaves when Redis has answered
+   * the one before, carrying every append that came meanwhile, so a node's appends are numbered in
+   * the order they were made. (Measured at 20,000 pushes/s on two nodes: four calls out, pipelined,
+   * cost Redis and the nodes more CPU for smaller batches and did not lower the latency.)
    */
-  public static final int MAX_CALLS_OUT = 4;
+  public static final int MAX_CALLS_OUT = 1;
 
   /**
    * Appends that may wait for Redis on one node while a call is out: past this (or past {@link
