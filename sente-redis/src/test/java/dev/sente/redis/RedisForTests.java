@@ -20,9 +20,17 @@ public final class RedisForTests implements BeforeAllCallback, AfterAllCallback 
   private RedisServer server;
   private RedisClient client;
 
+  /**
+   * Classes started and not yet ended: JUnit calls an outer class's extension for each of its
+   * {@code @Nested} classes too, so one server serves them all and stops after the outermost.
+   */
+  private int depth;
+
   @Override
-  public void beforeAll(ExtensionContext context) {
-    server = RedisServer.start();
+  public synchronized void beforeAll(ExtensionContext context) {
+    if (depth++ == 0) {
+      server = RedisServer.start();
+    }
   }
 
   /** The running server. */
@@ -48,12 +56,17 @@ public final class RedisForTests implements BeforeAllCallback, AfterAllCallback 
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
+  public synchronized void afterAll(ExtensionContext context) {
+    if (--depth > 0) {
+      return;
+    }
     if (client != null) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
     if (server != null) {
       server.close();
+      server = null;
     }
+    client = null;
   }
 }
