@@ -53,8 +53,10 @@ public abstract class SlowReaderAbuse extends ConformanceTestBase {
     long pushed = System.nanoTime();
 
     // never more than the window for the slow client's unread pushes (they wait in the delivery
-    // log, not in its socket) plus the one frame in flight
-    assertThat(largest).isLessThanOrEqualTo(BOUND + PUSH_CHARS + 64);
+    // log, not in its socket) plus what is being written, itself within the bound (see Backlog):
+    // one push on a server that reports each write at once, several that came meanwhile on one
+    // that reports late (Tomcat reports from its own thread pool)
+    assertThat(largest).isLessThanOrEqualTo(2 * BOUND + PUSH_CHARS + 64);
     // closed during the pushes, so it leaves within one grace period (plus scheduling slack)
     server.events().await("chsk/uidport-close", "slow");
     long leftAfterMillis = (System.nanoTime() - pushed) / 1_000_000;
@@ -63,9 +65,7 @@ public abstract class SlowReaderAbuse extends ConformanceTestBase {
     // the connection was cut, not left waiting for a close handshake: it ends once read
     slow.readUntilClosed(Duration.ofSeconds(5));
 
-    for (int t = 0; t < ticks; t++) {
-      assertThat(fast.nextFrame()).isEqualTo("[[[\"x/tick\"," + t + "]],null]");
-    }
+    assertNumberedEventsInOrder(fast, "x/tick", ticks);
     assertThat(fast.isOpen()).isTrue();
     assertThat(server.sente().backlog().outboundBytes()).isZero();
   }

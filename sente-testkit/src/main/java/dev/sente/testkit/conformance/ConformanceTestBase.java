@@ -1,10 +1,17 @@
 package dev.sente.testkit.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.sente.server.SenteServer;
+import dev.sente.testkit.raw.RawWebSocket;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +91,33 @@ public abstract class ConformanceTestBase {
         .during(period)
         .atMost(period.plusSeconds(5))
         .pollInterval(Duration.ofMillis(10));
+  }
+
+  /**
+   * Reads frames from the socket until it has {@code count} events {@code [id, n]} with integer
+   * payloads, and checks that they are 0, 1, .. {@code count - 1} in order, nothing else between
+   * them. Sends that follow each other closely may share a frame (the engine batches what comes
+   * while a write is still being reported, and how long that takes is the web server's: Tomcat
+   * reports from its own thread pool), so the checks count events, not frames.
+   */
+  protected static void assertNumberedEventsInOrder(RawWebSocket ws, String id, int count) {
+    String one = "\\[\"" + Pattern.quote(id) + "\",(\\d+)\\]";
+    Pattern frame = Pattern.compile("\\[\\[" + one + "(," + one + ")*\\],null\\]");
+    Pattern event = Pattern.compile(one);
+    List<Integer> got = new ArrayList<>();
+    while (got.size() < count) {
+      String next = ws.nextFrame();
+      assertThat(next).as("a frame of %s events", id).matches(frame);
+      Matcher m = event.matcher(next);
+      while (m.find()) {
+        got.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      expected.add(i);
+    }
+    assertThat(got).isEqualTo(expected);
   }
 
   @AfterEach
