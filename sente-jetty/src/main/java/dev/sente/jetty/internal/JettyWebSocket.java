@@ -2,6 +2,7 @@ package dev.sente.jetty.internal;
 
 import dev.sente.core.Packed;
 import dev.sente.core.SenteException;
+import dev.sente.server.spi.CloseReasons;
 import dev.sente.server.spi.WebSocketChannel;
 import dev.sente.server.spi.WebSocketListener;
 import java.nio.ByteBuffer;
@@ -33,9 +34,6 @@ public final class JettyWebSocket implements Session.Listener, WebSocketChannel 
    * gets the close frame (it waits behind the frames it does not read), a dead one never answers.
    */
   static final long CLOSE_TIMEOUT_MILLIS = 3000;
-
-  /** Close reasons are limited to 123 bytes of UTF-8 by RFC 6455. */
-  private static final int MAX_REASON_BYTES = 123;
 
   private final WebSocketListener listener;
   private final long maxMessageBytes;
@@ -242,7 +240,7 @@ public final class JettyWebSocket implements Session.Listener, WebSocketChannel 
   public void close(int code, String reason) {
     Session s = session;
     if (s != null && s.isOpen()) {
-      s.close(code, truncate(reason), Callback.NOOP);
+      s.close(code, CloseReasons.fit(reason), Callback.NOOP);
       try {
         scheduler.schedule(
             () -> {
@@ -256,22 +254,5 @@ public final class JettyWebSocket implements Session.Listener, WebSocketChannel 
         s.disconnect();
       }
     }
-  }
-
-  private static String truncate(String reason) {
-    if (reason == null) {
-      return null;
-    }
-    int bytes = 0;
-    int i = 0;
-    while (i < reason.length()) {
-      int codePoint = reason.codePointAt(i);
-      bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-      if (bytes > MAX_REASON_BYTES) {
-        return reason.substring(0, i);
-      }
-      i += Character.charCount(codePoint);
-    }
-    return reason;
   }
 }

@@ -2,6 +2,7 @@ package dev.sente.servlet.internal;
 
 import dev.sente.core.Packed;
 import dev.sente.core.SenteException;
+import dev.sente.server.spi.CloseReasons;
 import dev.sente.server.spi.WebSocketChannel;
 import dev.sente.server.spi.WebSocketListener;
 import jakarta.websocket.CloseReason;
@@ -288,7 +289,7 @@ final class ServletWebSocket extends Endpoint implements WebSocketChannel {
 
   private void closeNow(Session s, int code, String reason) {
     try {
-      s.close(new CloseReason(closeCode(code), Utf8.closeReason(reason)));
+      s.close(new CloseReason(closeCode(code), CloseReasons.fit(reason)));
     } catch (IOException | RuntimeException e) {
       disconnect();
     }

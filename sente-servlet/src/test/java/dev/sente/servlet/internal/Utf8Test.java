@@ -15,15 +15,4 @@ class Utf8Test {
     // a pair split across two parts still counts four bytes
     assertThat(Utf8.length("\ud83d") + Utf8.length("\ude00")).isEqualTo(4);
   }
-
-  @Test
-  void closeReasonsAreCutToWholeCharactersWithin123Bytes() {
-    String reason = "x".repeat(121) + "\u20ac\u20ac";
-
-    String cut = Utf8.closeReason(reason);
-
-    assertThat(cut).isEqualTo("x".repeat(121));
-    assertThat(Utf8.closeReason("short")).isEqualTo("short");
-    assertThat(Utf8.closeReason(null)).isEmpty();
-  }
 }
