@@ -24,6 +24,18 @@ public abstract class SlowReaderAbuse extends ConformanceTestBase {
   private static final int PUSH_CHARS = 300 * 1024;
   private static final int PUSHES = 100; // 30 MB: many times the bound plus any socket buffers
 
+  /**
+   * The most bytes the frame being written may hold beyond the window, for pushes of {@code
+   * pushBytes} each under the byte bound {@code bound}: one push (and its framing) on a server that
+   * reports each write as soon as it is done, the default. An adapter whose server reports writes
+   * late (Tomcat reports from its own thread pool, so the pushes that came meanwhile share the next
+   * frame) overrides it, up to the bound itself, which {@code Backlog} documents for what is being
+   * written.
+   */
+  protected long beingWritten(long bound, int pushBytes) {
+    return pushBytes + 64;
+  }
+
   @Test
   void aClientThatStopsReadingIsHeldToTheByteBoundCutAndForgottenAfterItsGrace() {
     ServerFixture server =
@@ -53,10 +65,8 @@ public abstract class SlowReaderAbuse extends ConformanceTestBase {
     long pushed = System.nanoTime();
 
     // never more than the window for the slow client's unread pushes (they wait in the delivery
-    // log, not in its socket) plus what is being written, itself within the bound (see Backlog):
-    // one push on a server that reports each write at once, several that came meanwhile on one
-    // that reports late (Tomcat reports from its own thread pool)
-    assertThat(largest).isLessThanOrEqualTo(2 * BOUND + PUSH_CHARS + 64);
+    // log, not in its socket) plus what is being written
+    assertThat(largest).isLessThanOrEqualTo(BOUND + beingWritten(BOUND, PUSH_CHARS));
     // closed during the pushes, so it leaves within one grace period (plus scheduling slack)
     server.events().await("chsk/uidport-close", "slow");
     long leftAfterMillis = (System.nanoTime() - pushed) / 1_000_000;
