@@ -38,6 +38,7 @@ final class ServletWebSocket extends Endpoint implements WebSocketChannel {
   private final long idleTimeoutMillis;
   private final ScheduledExecutorService timers;
   private final AtomicBoolean closeNotified = new AtomicBoolean();
+  private volatile boolean closing; // the container reported the close: deliver nothing more
   private volatile Session session;
   private volatile SocketControl control;
 
@@ -120,7 +121,7 @@ final class ServletWebSocket extends Endpoint implements WebSocketChannel {
   }
 
   private void deliver(Runnable delivery) {
-    if (closeNotified.get()) {
+    if (closing || closeNotified.get()) {
       // Tomcat reports the close once its close frame is out, and may read on until the peer's
       return;
     }
@@ -133,6 +134,7 @@ final class ServletWebSocket extends Endpoint implements WebSocketChannel {
 
   @Override
   public void onClose(Session session, CloseReason reason) {
+    closing = true; // before a delivery held by a pause returns and Tomcat reads on
     SocketControl c = control;
     if (c != null) {
       c.closed();

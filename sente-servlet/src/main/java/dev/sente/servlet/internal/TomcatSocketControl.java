@@ -5,15 +5,18 @@ import jakarta.websocket.Session;
 import org.apache.tomcat.websocket.WsSession;
 
 /**
- * Tomcat's own controls of a WebSocket session. {@link WsSession#suspend()} stops Tomcat's frame
- * reader after the message being delivered (no further read from the socket, so the peer gets TCP
- * backpressure) and {@link WsSession#resume()} dispatches reading again on a container thread.
- * {@link WsSession#closeImmediately} closes the socket even while a close is under way; it tries
- * the close frame first, bounded by Tomcat's abnormal-close send timeout (50 ms by default) for any
- * code other than 1000.
+ * Tomcat's controls of a WebSocket session: dropping it at once, with {@link
+ * WsSession#closeImmediately}, which closes the socket even while a close is under way (it tries
+ * the close frame first, bounded by Tomcat's abnormal-close send timeout, 50 ms by default, for any
+ * code other than 1000); and the close handshake bounded to {@link #CLOSE_TIMEOUT_MILLIS}.
  *
- * <p>Tomcat complains (in its log) about a suspend of a suspended session and a resume of a running
- * one, so this keeps its own paused flag and calls each only when it changes state.
+ * <p>Reading pauses as in {@link WaitingSocketControl}: the delivery during which it paused holds
+ * its container thread until it resumes. Not with Tomcat's own {@link WsSession#suspend()}: a
+ * {@link WsSession#resume()} that comes while the delivering thread is still inside Tomcat's frame
+ * processing (the engine resumes from its handler thread, at any time after the pause) leaves the
+ * frames Tomcat had already read unprocessed until the peer sends more, so a client whose whole
+ * flood had arrived stalled (seen about once in eight runs of the inbound flood test, Tomcat
+ * 11.0.29).
  */
 final class TomcatSocketControl implements SocketControl {
 
@@ -23,10 +26,11 @@ final class TomcatSocketControl implements SocketControl {
       "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
 
   private final WsSession session;
-  private boolean paused; // guarded by this
+  private final WaitingSocketControl reading;
 
   TomcatSocketControl(Session session) {
     this.session = (WsSession) session;
+    this.reading = new WaitingSocketControl(session);
     // Sends are asynchronous; Tomcat writes only close frames blocking (20 s by default), and
     // waits 30 s by default for the peer's close frame before it closes the socket.
     session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, CLOSE_TIMEOUT_MILLIS);
@@ -38,23 +42,28 @@ final class TomcatSocketControl implements SocketControl {
   }
 
   @Override
-  public synchronized void pause() {
-    if (!paused) {
-      paused = true;
-      session.suspend();
-    }
+  public void pause() {
+    reading.pause();
   }
 
   @Override
-  public synchronized void resume() {
-    if (paused) {
-      paused = false;
-      session.resume();
-    }
+  public void resume() {
+    reading.resume();
+  }
+
+  @Override
+  public void delivered() {
+    reading.delivered();
+  }
+
+  @Override
+  public void closed() {
+    reading.closed();
   }
 
   @Override
   public void disconnect() {
+    reading.closed(); // a delivery held by a pause returns
     session.closeImmediately(
         new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "Connection dropped"));
   }

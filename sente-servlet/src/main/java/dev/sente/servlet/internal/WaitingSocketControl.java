@@ -5,14 +5,15 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 
 /**
- * The fallback for a container without a known way to pause reading: a delivery during which
- * reading was paused does not return to the container until reading resumes or the session closes,
- * so the container reads nothing more from that connection meanwhile.
+ * Pausing reads by holding the delivery, on any container (Tomcat's control uses it too, see {@link
+ * TomcatSocketControl} for why): a delivery during which reading was paused does not return to the
+ * container until reading resumes or the session closes, so the container reads nothing more from
+ * that connection meanwhile.
  *
  * <p>Its cost: one container thread per paused socket, blocked for as long as the pause lasts (the
  * engine pauses a client whose handlers fall behind), which a container with a bounded thread pool
- * may run out of. Dropping a connection is a close here (the standard API has nothing closer), so a
- * peer that stopped reading is cut only when the container's own write timeout gives up on it.
+ * may run out of. Its own {@link #disconnect} is a close (the standard API has nothing closer), so
+ * a peer that stopped reading is cut only when the container's own write timeout gives up on it.
  */
 final class WaitingSocketControl implements SocketControl {
 
