@@ -23,27 +23,33 @@ import java.util.concurrent.CompletionStage;
  * rules as the in-memory log, so that an Ajax poll or a WebSocket reconnect on any node reads what
  * its client missed.
  *
- * <p><b>Keys</b>, all under the prefix: {@code <prefix>:log:{<user>}} (a Redis stream; entry {@code
- * 0-n} is event {@code n}, with its append time {@code t}, size {@code s} and bytes {@code e}) and
- * {@code <prefix>:logmeta:{<user>}} (a hash: {@code epoch}, {@code seq}, the last number, and
- * {@code bytes}, the size kept, and {@code head}, a time no later than the oldest kept event's).
- * The stream expires a window after the user's last append, the hash a day after the user's last
- * append or read ({@link #META_TTL_MILLIS}), so an idle user's log leaves Redis by itself; a log
- * created again starts at 1 with a new epoch.
+ * <p><b>Keys</b>, all under the prefix: {@code <prefix>:log:{<user>}} (a Redis stream; one entry
+ * per append of up to 1,000 events: entry {@code 0-n} holds the events numbered up to {@code n},
+ * with their append time {@code t}, their size {@code s} and, for each, {@code e} and its bytes; an
+ * entry of one event is the layout of earlier versions, which read the same) and {@code
+ * <prefix>:logmeta:{<user>}} (a hash: {@code epoch}, {@code seq}, the last number, {@code bytes},
+ * the size kept, {@code head}, a time no later than the oldest kept entry's, and {@code x}, when
+ * the expiries were last set). The stream expires between one window and one window and an eighth
+ * after the user's last append (its expiry is set again once an eighth of the window has passed,
+ * not on every append), the hash a day after the user's last append or read ({@link
+ * #META_TTL_MILLIS}), so an idle user's log leaves Redis by itself; a log created again starts at 1
+ * with a new epoch.
  *
  * <p><b>Atomic</b>: an append (of one or several users' events) and a read are each one Lua script,
  * timed by Redis's own clock (one clock for every node), so numbers are consecutive under
  * concurrent appends from any nodes. Trimming happens in the scripts: by age on every append and
- * read, by bytes on every append (the newest event always stays).
+ * read, by bytes on every append, whole entries at a time (the newest append always stays).
  */
 public final class RedisLog {
 
-  // The helpers of the scripts. trim: the oldest events go while they are past the age, or while
+  // The helpers of the scripts. trim: the oldest entries go while they are past the age, or while
   // the bytes kept are over maxBytes (nil: no bound) and the oldest is not the newest, number
-  // last. head is a time no later than the oldest kept event's append time, so nothing is read
+  // last. head is a time no later than the oldest kept entry's append time, so nothing is read
   // while no event can be old enough (the usual case: one HMGET, no XRANGE, per append).
   private static final String HELPERS =
       """
+      -- events in one stream entry at most (the arguments of one XADD stay far under Lua's stack)
+      local ENTRY_EVENTS = 1000
       -- numbers as integers: Lua would write 1e+14 and beyond in exponent form
       local function int(n)
         return string.format('%d', n)
@@ -70,40 +76,60 @@ public final class RedisLog {
       """;
 
   // KEYS: the stream and meta of each user in turn; ARGV: maxAge, maxBytes, metaTtl, channel,
-  // then for each user: the user, a new epoch (used when the user has no log), the number of
-  // events, then the size and bytes of each event. One user may come several times: each append
-  // is numbered after the one before it. Publishes one message with every user's numbered events
-  // ('b'), in the script, so that every node hears one user's appends in the order of their
-  // numbers. Returns the epoch and last number of each append.
+  // refresh, streamTtl, then for each user: the user, a new epoch (used when the user has no log),
+  // the number of events, then the bytes of each event. One user may come several times: each
+  // append is numbered after the one before it. Each append is one stream entry (or one per
+  // ENTRY_EVENTS events), its id the number of its last event. The keys' expiry is set again once
+  // a refresh has passed since the last time ('x'), not on every append. Publishes one message with
+  // every user's numbered events ('b'), in the script, so that every node hears one user's
+  // appends in the order of their numbers. Returns the epoch and last number of each append.
   private static final String APPEND =
       HELPERS
           + """
           local maxAge, maxBytes, metaTtl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+          local refresh, streamTtl = tonumber(ARGV[5]), ARGV[6]
           local at = now()
-          local msg, out, a = {field('b')}, {}, 5
+          local msg, out, a = {field('b')}, {}, 7
           for k = 1, #KEYS, 2 do
             local stream, meta = KEYS[k], KEYS[k + 1]
             local user, n = ARGV[a], tonumber(ARGV[a + 2])
-            local m = redis.call('HMGET', meta, 'epoch', 'seq', 'bytes', 'head')
+            local m = redis.call('HMGET', meta, 'epoch', 'seq', 'bytes', 'head', 'x')
             local epoch, seq = m[1], tonumber(m[2] or '0')
             local bytes, head = tonumber(m[3] or '0'), tonumber(m[4] or '0')
+            local x = tonumber(m[5] or '0')
             if not epoch then
               redis.call('DEL', stream)
-              epoch, seq, bytes, head = ARGV[a + 1], 0, 0, at
+              epoch, seq, bytes, head, x = ARGV[a + 1], 0, 0, at, 0
             end
             a = a + 3
             msg[#msg + 1] = field(user) .. field(epoch) .. field(int(seq + 1)) .. field(int(n))
-            for i = 1, n do
-              seq = seq + 1
-              redis.call('XADD', stream, '0-' .. int(seq), 't', int(at), 's', ARGV[a], 'e', ARGV[a + 1])
-              bytes = bytes + tonumber(ARGV[a])
-              msg[#msg + 1] = field(ARGV[a + 1])
-              a = a + 2
+            local done = 0
+            while done < n do
+              local c = math.min(n - done, ENTRY_EVENTS)
+              local entry = {'XADD', stream, '0-' .. int(seq + c), 't', int(at), 's', '0'}
+              local size = 0
+              for i = 1, c do
+                local e = ARGV[a]
+                a = a + 1
+                size = size + #e
+                entry[#entry + 1] = 'e'
+                entry[#entry + 1] = e
+                msg[#msg + 1] = field(e)
+              end
+              entry[7] = int(size)
+              redis.call(unpack(entry))
+              seq, bytes, done = seq + c, bytes + size, done + c
             end
             bytes, head = trim(stream, bytes, head, at, maxAge, maxBytes, seq)
-            redis.call('HSET', meta, 'epoch', epoch, 'seq', int(seq), 'bytes', int(bytes), 'head', int(head))
-            redis.call('PEXPIRE', stream, maxAge)
-            redis.call('PEXPIRE', meta, metaTtl)
+            if at - x >= refresh then
+              redis.call('HSET', meta, 'epoch', epoch, 'seq', int(seq), 'bytes', int(bytes),
+                'head', int(head), 'x', int(at))
+              redis.call('PEXPIRE', stream, streamTtl)
+              redis.call('PEXPIRE', meta, metaTtl)
+            else
+              redis.call('HSET', meta, 'epoch', epoch, 'seq', int(seq), 'bytes', int(bytes),
+                'head', int(head))
+            end
             out[#out + 1] = epoch
             out[#out + 1] = seq
           end
@@ -144,19 +170,41 @@ public final class RedisLog {
           -- when none after the cursor is kept
           local out = {'batch', epoch, after, 0}
           local budget, taken, expect = tonumber(ARGV[3]), 0, after + 1
-          local entries = redis.call('XRANGE', stream, '0-' .. int(after + 1), '+', 'COUNT', 1000)
-          for _, e in ipairs(entries) do
-            local seq = tonumber(string.sub(e[1], 3))
-            if seq ~= expect then
-              if #out > 4 then break end
-              out[4] = seq - after - 1
+          local from, full = after + 1, false
+          while not full do
+            local entries = redis.call('XRANGE', stream, '0-' .. int(from), '+', 'COUNT', 64)
+            if #entries == 0 then break end
+            for _, e in ipairs(entries) do
+              -- an entry is one append: 't', 's', then 'e' and the bytes of each event; its id
+              -- the number of its last
+              local f = e[2]
+              local newest = tonumber(string.sub(e[1], 3))
+              local count = (#f - 4) / 2
+              local seq = newest - count + 1
+              for i = 1, count do
+                if seq >= expect then
+                  if seq ~= expect then
+                    if #out > 4 then
+                      full = true
+                      break
+                    end
+                    out[4] = seq - after - 1
+                  end
+                  local event = f[4 + 2 * i]
+                  if taken > 0 and taken + #event > budget then
+                    full = true
+                    break
+                  end
+                  taken = taken + #event
+                  out[3] = seq
+                  expect = seq + 1
+                  out[#out + 1] = event
+                end
+                seq = seq + 1
+              end
+              if full then break end
+              from = newest + 1
             end
-            local size = tonumber(e[2][4])
-            if taken > 0 and taken + size > budget then break end
-            taken = taken + size
-            out[3] = seq
-            expect = seq + 1
-            table.insert(out, e[2][6])
           end
           if #out == 4 then
             out[3] = last
@@ -199,6 +247,7 @@ public final class RedisLog {
   private final long maxAgeMillis;
   private final long maxUserBytes;
   private final long metaTtlMillis;
+  private final long refreshMillis;
 
   /**
    * A log on the connection.
@@ -220,7 +269,8 @@ public final class RedisLog {
     }
     this.maxAgeMillis = maxAgeMillis;
     this.maxUserBytes = maxUserBytes;
-    this.metaTtlMillis = Math.max(META_TTL_MILLIS, maxAgeMillis);
+    this.refreshMillis = Math.max(1, maxAgeMillis / 8);
+    this.metaTtlMillis = Math.max(META_TTL_MILLIS, maxAgeMillis) + refreshMillis;
     this.channel = bytes(RedisBus.channelOf(prefix));
   }
 
@@ -270,11 +320,13 @@ public final class RedisLog {
       throw new IllegalArgumentException("append needs at least one user's events");
     }
     byte[][] keys = new byte[2 * appends.size()][];
-    List<byte[]> args = new ArrayList<>(4 + 5 * appends.size());
+    List<byte[]> args = new ArrayList<>(6 + 4 * appends.size());
     args.add(bytes(maxAgeMillis));
     args.add(bytes(maxUserBytes));
     args.add(bytes(metaTtlMillis));
     args.add(channel);
+    args.add(bytes(refreshMillis));
+    args.add(bytes(maxAgeMillis + refreshMillis));
     int k = 0;
     for (UserEvents append : appends) {
       byte[][] userKeys = keys(append.user());
@@ -283,10 +335,7 @@ public final class RedisLog {
       args.add(bytes(append.user()));
       args.add(bytes(DeliveryLog.newEpoch())); // epochs like the in-memory log's
       args.add(bytes(append.events().size()));
-      for (byte[] event : append.events()) {
-        args.add(bytes(event.length));
-        args.add(event);
-      }
+      args.addAll(append.events());
     }
     CompletionStage<List<Object>> reply =
         APPEND_SCRIPT.run(connection, ScriptOutputType.MULTI, keys, args.toArray(new byte[0][]));

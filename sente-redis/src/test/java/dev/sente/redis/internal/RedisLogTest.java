@@ -129,6 +129,83 @@ class RedisLogTest {
   }
 
   @Test
+  void anAppendIsOneEntryReadFromAnyCursorInsideItAndCutByTheBudget() throws Exception {
+    RedisLog log = new RedisLog(nodeA, "entries", 60_000, 1 << 20);
+    List<byte[]> first = new ArrayList<>();
+    for (int i = 1; i <= 2_500; i++) {
+      first.add(event("e" + i));
+    }
+    Cluster.Appended a = get(log.append("erin", first));
+    assertThat(a.lastSeq()).isEqualTo(2_500);
+    assertThat(get(log.append("erin", List.of(event("e2501"), event("e2502")))).lastSeq())
+        .isEqualTo(2_502);
+    assertThat(REDIS.server().command("XLEN", "entries:log:{erin}"))
+        .as("1,000 events per entry at most: 1,000 + 1,000 + 500, then one entry for the next")
+        .isEqualTo("4");
+    List<String> all = new ArrayList<>();
+    long cursor = 0;
+    while (cursor < 2_502) {
+      // a budget of 200 bytes (40 to 100 events): reads start and stop inside entries
+      Cluster.Batch batch = (Cluster.Batch) get(log.read("erin", a.epoch(), cursor, 200));
+      assertThat(batch.missed()).isZero();
+      int bytes = batch.events().stream().mapToInt(e -> e.length).sum();
+      assertThat(bytes).as("within the budget").isLessThanOrEqualTo(200);
+      assertThat(bytes + 6)
+          .as("and filled to it, but at the end")
+          .isGreaterThan(cursor >= 2_400 ? 0 : 200);
+      all.addAll(texts(batch));
+      assertThat(batch.lastSeq()).isEqualTo(cursor + batch.events().size());
+      cursor = batch.lastSeq();
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= 2_502; i++) {
+      expected.add("e" + i);
+    }
+    assertThat(all).as("every event once, in order").isEqualTo(expected);
+    assertThat(texts(get(log.read("erin", a.epoch(), 1_999, 1 << 20))).subList(0, 2))
+        .as("a cursor at an entry's end")
+        .containsExactly("e2000", "e2001");
+    assertThat(texts(get(log.read("erin", a.epoch(), 2_500, 1 << 20))))
+        .containsExactly("e2501", "e2502");
+  }
+
+  @Test
+  void anEntryOfOneEventInTheEarlierLayoutStillReads() throws Exception {
+    RedisLog log = new RedisLog(nodeA, "layout", 60_000, 1 << 20);
+    String epoch = get(log.append("finn", List.of(event("one")))).epoch();
+    // what an earlier version wrote for event 2: its own entry with its size
+    long now = System.currentTimeMillis();
+    REDIS
+        .server()
+        .command(
+            "XADD", "layout:log:{finn}", "0-2", "t", String.valueOf(now), "s", "3", "e", "two");
+    REDIS.server().command("HSET", "layout:logmeta:{finn}", "seq", "2", "bytes", "6");
+    get(log.append("finn", List.of(event("three"), event("four"))));
+    assertThat(texts(get(log.read("finn", epoch, 0, 1 << 20))))
+        .containsExactly("one", "two", "three", "four");
+    assertThat(texts(get(log.read("finn", epoch, 1, 1 << 20))))
+        .containsExactly("two", "three", "four");
+  }
+
+  @Test
+  void overTheUserBoundWholeAppendsGoAndTheGapCountsTheirEvents() throws Exception {
+    RedisLog log = new RedisLog(nodeA, "entrybytes", 60_000, 100);
+    String epoch = null;
+    for (int i = 0; i < 4; i++) {
+      // appends of five events of 10 bytes
+      List<byte[]> five = new ArrayList<>();
+      for (int j = 0; j < 5; j++) {
+        five.add(event(String.valueOf(i).repeat(10)));
+      }
+      epoch = get(log.append("gail", five)).epoch();
+    }
+    Cluster.Batch batch = (Cluster.Batch) get(log.read("gail", epoch, 0, 1 << 20));
+    assertThat(batch.missed()).as("two appends of 50 bytes went, to keep 100").isEqualTo(10);
+    assertThat(batch.lastSeq()).isEqualTo(20);
+    assertThat(texts(batch)).hasSize(10).allMatch(t -> t.startsWith("2") || t.startsWith("3"));
+  }
+
+  @Test
   void skippedNumbersAreAGapForEveryReaderBeforeThemAndAreHeardOnTheBus() throws Exception {
     RedisLog log = new RedisLog(nodeA, "skips", 60_000, 1 << 20);
     assertThat(get(log.skip("nobody", 3)))
