@@ -121,14 +121,17 @@ public final class RedisLog {
               seq, bytes, done = seq + c, bytes + size, done + c
             end
             bytes, head = trim(stream, bytes, head, at, maxAge, maxBytes, seq)
-            if at - x >= refresh then
-              redis.call('HSET', meta, 'epoch', epoch, 'seq', int(seq), 'bytes', int(bytes),
-                'head', int(head), 'x', int(at))
+            local state = {'HSET', meta, 'epoch', epoch, 'seq', int(seq), 'bytes', int(bytes),
+              'head', int(head)}
+            local expire = at - x >= refresh
+            if expire then
+              state[#state + 1] = 'x'
+              state[#state + 1] = int(at)
+            end
+            redis.call(unpack(state))
+            if expire then
               redis.call('PEXPIRE', stream, streamTtl)
               redis.call('PEXPIRE', meta, metaTtl)
-            else
-              redis.call('HSET', meta, 'epoch', epoch, 'seq', int(seq), 'bytes', int(bytes),
-                'head', int(head))
             end
             out[#out + 1] = epoch
             out[#out + 1] = seq
@@ -170,6 +173,20 @@ public final class RedisLog {
           -- when none after the cursor is kept
           local out = {'batch', epoch, after, 0}
           local budget, taken, expect = tonumber(ARGV[3]), 0, after + 1
+          -- takes the event numbered seq (the next after the ones taken, or after a gap before
+          -- the first); false when the batch is full
+          local function take(seq, event)
+            if seq ~= expect then
+              if #out > 4 then return false end
+              out[4] = seq - after - 1
+            end
+            if taken > 0 and taken + #event > budget then return false end
+            taken = taken + #event
+            out[3] = seq
+            expect = seq + 1
+            out[#out + 1] = event
+            return true
+          end
           local from, full = after + 1, false
           while not full do
             local entries = redis.call('XRANGE', stream, '0-' .. int(from), '+', 'COUNT', 64)
@@ -177,30 +194,14 @@ public final class RedisLog {
             for _, e in ipairs(entries) do
               -- an entry is one append: 't', 's', then 'e' and the bytes of each event; its id
               -- the number of its last
-              local f = e[2]
-              local newest = tonumber(string.sub(e[1], 3))
+              local f, newest = e[2], tonumber(string.sub(e[1], 3))
               local count = (#f - 4) / 2
-              local seq = newest - count + 1
-              for i = 1, count do
-                if seq >= expect then
-                  if seq ~= expect then
-                    if #out > 4 then
-                      full = true
-                      break
-                    end
-                    out[4] = seq - after - 1
-                  end
-                  local event = f[4 + 2 * i]
-                  if taken > 0 and taken + #event > budget then
-                    full = true
-                    break
-                  end
-                  taken = taken + #event
-                  out[3] = seq
-                  expect = seq + 1
-                  out[#out + 1] = event
+              local first = newest - count + 1
+              for i = math.max(1, expect - first + 1), count do
+                if not take(first + i - 1, f[4 + 2 * i]) then
+                  full = true
+                  break
                 end
-                seq = seq + 1
               end
               if full then break end
               from = newest + 1
