@@ -12,32 +12,40 @@ import java.util.Locale;
  * FILE} or {@code jfr print --events jdk.ExecutionSample FILE}.
  */
 final class Profiler {
-  private static final Profiler NONE = new Profiler(-1, null);
-  private final long pid;
-  private final Path file;
+  private static final Profiler NONE = new Profiler(new long[0], new Path[0]);
+  private final long[] pids;
+  private final Path[] files;
 
-  private Profiler(long pid, Path file) {
-    this.pid = pid;
-    this.file = file;
+  private Profiler(long[] pids, Path[] files) {
+    this.pids = pids;
+    this.files = files;
   }
 
+  /**
+   * Starts a recording in each JVM of the target: one file per node for a cluster ({@code
+   * <system>-<scenario>-node<i>.jfr}, node 0 the pushing one).
+   */
   static Profiler start(Target target, Scenario scenario) {
     String dir = System.getProperty("bench.jfr");
     if (dir == null || target.system().startsWith("socketio")) {
       return NONE;
     }
+    long[] pids = target.pids();
+    Path[] files = new Path[pids.length];
+    String base = target.system() + "-" + scenario.id().replace(':', '-');
     try {
       Files.createDirectories(Path.of(dir));
-      Path file =
-          Path.of(dir, target.system() + "-" + scenario.id().replace(':', '-') + ".jfr")
-              .toAbsolutePath();
-      jcmd(
-          target.pid(),
-          "JFR.start",
-          "name=bench",
-          "settings=profile",
-          "jdk.ExecutionSample#period=1ms");
-      return new Profiler(target.pid(), file);
+      for (int i = 0; i < pids.length; i++) {
+        String name = pids.length == 1 ? base : base + "-node" + i;
+        files[i] = Path.of(dir, name + ".jfr").toAbsolutePath();
+        jcmd(
+            pids[i],
+            "JFR.start",
+            "name=bench",
+            "settings=profile",
+            "jdk.ExecutionSample#period=1ms");
+      }
+      return new Profiler(pids, files);
     } catch (IOException e) {
       System.err.println("JFR not started: " + e);
       return NONE;
@@ -45,13 +53,15 @@ final class Profiler {
   }
 
   void stop() {
-    if (file == null) {
-      return;
-    }
-    try {
-      jcmd(pid, "JFR.stop", "name=bench", "filename=" + file);
-    } catch (IOException e) {
-      System.err.println("JFR not stopped: " + e);
+    for (int i = 0; i < pids.length; i++) {
+      if (files[i] == null) {
+        continue;
+      }
+      try {
+        jcmd(pids[i], "JFR.stop", "name=bench", "filename=" + files[i]);
+      } catch (IOException e) {
+        System.err.println("JFR not stopped: " + e);
+      }
     }
   }
 

@@ -14,9 +14,12 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.KeyDeserializer;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
@@ -62,9 +65,14 @@ public final class JsonPacker implements Packer {
           .addKeyDeserializer(Symbol.class, new NameKeyDeserializer(Symbol::of));
 
   private final JsonMapper mapper;
+  // made once: mapper.readValue(text, Object.class) resolves the type again on every call
+  private final ObjectReader reader;
+  private final ObjectWriter writer;
 
   private JsonPacker(JsonMapper mapper) {
     this.mapper = mapper.rebuild().addModule(NAMES).build();
+    this.reader = this.mapper.readerFor(Object.class);
+    this.writer = this.mapper.writer();
   }
 
   /** A JSON packer with the library's default mapper. */
@@ -73,6 +81,10 @@ public final class JsonPacker implements Packer {
         JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(DEFAULT_MAX_NESTING_DEPTH).build())
+            // Jackson's default pool of buffers is one shared deque, which the profile of a node
+            // packing and unpacking on several threads at once showed among its hottest methods;
+            // the hybrid pool keeps a buffer per platform thread, and a striped one for virtual
+            .recyclerPool(JsonRecyclerPools.sharedHybridPool())
             .build();
     return new JsonPacker(
         JsonMapper.builder(factory)
@@ -93,7 +105,7 @@ public final class JsonPacker implements Packer {
   @Override
   public Packed pack(Object value) {
     try {
-      return Packed.text(mapper.writeValueAsString(value));
+      return Packed.text(writer.writeValueAsString(value));
     } catch (JacksonException e) {
       throw new PackException("Cannot pack value as JSON: " + e.getOriginalMessage(), e);
     }
@@ -106,7 +118,7 @@ public final class JsonPacker implements Packer {
             ? t.text()
             : new String(packed.bytes(), java.nio.charset.StandardCharsets.UTF_8);
     try {
-      return mapper.readValue(text, Object.class);
+      return reader.readValue(text);
     } catch (JacksonException e) {
       throw new PackException("Malformed JSON: " + e.getOriginalMessage(), e);
     } catch (StackOverflowError e) {
