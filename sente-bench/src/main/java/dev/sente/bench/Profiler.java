@@ -3,13 +3,15 @@ package dev.sente.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Optional JFR recording of a Java server during a measured window: with {@code -Dbench.jfr=DIR},
  * each window of a JVM server is recorded (settings=profile, CPU samples every millisecond) with
- * {@code jcmd} into {@code DIR/<system>-<scenario>.jfr}. Read it with {@code jfr view hot-methods
- * FILE} or {@code jfr print --events jdk.ExecutionSample FILE}.
+ * {@code jcmd} into {@code DIR/<system>-<scenario>.jfr} ({@code -node<i>} added for each node of a
+ * cluster). Read it with {@code jfr view hot-methods FILE} or {@code jfr print --events
+ * jdk.ExecutionSample FILE}.
  */
 final class Profiler {
   private static final Profiler NONE = new Profiler(new long[0], new Path[0]);
@@ -33,30 +35,28 @@ final class Profiler {
     long[] pids = target.pids();
     Path[] files = new Path[pids.length];
     String base = target.system() + "-" + scenario.id().replace(':', '-');
+    int started = 0;
     try {
       Files.createDirectories(Path.of(dir));
-      for (int i = 0; i < pids.length; i++) {
-        String name = pids.length == 1 ? base : base + "-node" + i;
-        files[i] = Path.of(dir, name + ".jfr").toAbsolutePath();
+      for (; started < pids.length; started++) {
+        String name = pids.length == 1 ? base : base + "-node" + started;
+        files[started] = Path.of(dir, name + ".jfr").toAbsolutePath();
         jcmd(
-            pids[i],
+            pids[started],
             "JFR.start",
             "name=bench",
             "settings=profile",
             "jdk.ExecutionSample#period=1ms");
       }
-      return new Profiler(pids, files);
     } catch (IOException e) {
       System.err.println("JFR not started: " + e);
-      return NONE;
     }
+    // the recordings that did start are stopped (and written) by stop()
+    return new Profiler(Arrays.copyOf(pids, started), Arrays.copyOf(files, started));
   }
 
   void stop() {
     for (int i = 0; i < pids.length; i++) {
-      if (files[i] == null) {
-        continue;
-      }
       try {
         jcmd(pids[i], "JFR.stop", "name=bench", "filename=" + files[i]);
       } catch (IOException e) {
